@@ -1,0 +1,211 @@
+"""The one Markdown renderer: CommonMark (as Hugo's Goldmark is) plus the GitHub-flavoured
+extensions Hugo enables, then an allow-list sanitizer.
+
+Every piece of Markdown a reader or the admin preview sees goes through `render`. Internal links
+(`other-essay.md`, `/portfolio/<slug>/`) are rewritten by a resolver; a link whose target is
+missing or unpublished becomes plain text and is reported back, never a dead link.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from civicdata.links import InternalTarget, parse_internal_href
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "li": {"id"},
+    "ol": {"start"},
+    "sup": {"id"},
+    "th": {"scope"},
+}
+ALLOWED_CLASSES = {
+    "a": {"footnote-backref"},
+    "hr": {"footnotes-sep"},
+    "li": {"footnote-item"},
+    "ol": {"footnotes-list"},
+    "section": {"footnotes"},
+    "sup": {"footnote-ref"},
+    "td": {"align-left", "align-center", "align-right"},
+    "th": {"align-left", "align-center", "align-right"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+_TEXT_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    """An internal link found while rendering, and whether it resolved for readers."""
+
+    target: InternalTarget
+    text: str
+    resolved: bool
+
+
+@dataclass
+class RenderedMarkdown:
+    blocks: list[str]  # sanitized HTML of each top-level block, in order
+    footnotes: str = ""  # sanitized HTML of the footnotes, if any
+    links: list[LinkReport] = field(default_factory=list)
+
+    @property
+    def html(self) -> str:
+        return "".join(self.blocks) + self.footnotes
+
+
+LinkResolver = Callable[[InternalTarget], str | None]
+
+
+def _build_parser():
+    parser = MarkdownIt("commonmark", {"linkify": True, "typographer": False})
+    parser.enable(["table", "strikethrough", "linkify"])
+    parser.use(footnote_plugin)
+    return parser
+
+
+_parser = _build_parser()
+
+
+def _rewrite_links(tokens, resolve: LinkResolver | None, links: list[LinkReport]):
+    for token in tokens:
+        if token.type in {"th_open", "td_open"}:
+            style = token.attrGet("style") or ""
+            token.attrs.pop("style", None)
+            if match := _TEXT_ALIGN.search(str(style)):
+                token.attrSet("class", f"align-{match.group(1)}")
+            if token.type == "th_open":
+                token.attrSet("scope", "col")
+        if token.type != "inline" or not token.children:
+            continue
+        children = token.children
+        kept = []
+        dropping = []  # a stack: True where the open link at that depth is being dropped
+        for index, child in enumerate(children):
+            if child.type == "link_open":
+                target = parse_internal_href(child.attrGet("href") or "")
+                drop = False
+                if target is not None and resolve is not None:
+                    url = resolve(target)
+                    text = _link_text(children, index)
+                    links.append(LinkReport(target=target, text=text, resolved=url is not None))
+                    if url is None:
+                        drop = True
+                    else:
+                        child.attrSet("href", url + target.fragment)
+                dropping.append(drop)
+                if drop:
+                    continue
+            elif child.type == "link_close":
+                if dropping and dropping.pop():
+                    continue
+            kept.append(child)
+        token.children = kept
+
+
+def _link_text(children, open_index):
+    depth, parts = 0, []
+    for child in children[open_index:]:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+            if depth == 0:
+                break
+        elif child.content:
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the allow-listed tags, attributes, classes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def render(
+    text: str, *, resolve_link: LinkResolver | None = None, footnote_prefix: str | None = None
+) -> RenderedMarkdown:
+    """Render author Markdown to sanitized HTML, resolving internal links with `resolve_link`."""
+    env = {"docId": footnote_prefix} if footnote_prefix else {}
+    tokens = _parser.parse(text or "", env)
+    links: list[LinkReport] = []
+    _rewrite_links(tokens, resolve_link, links)
+    result = RenderedMarkdown(blocks=[], links=links)
+    for start, end, is_footnotes in _top_level_chunks(tokens):
+        html = sanitize_html(_parser.renderer.render(tokens[start:end], _parser.options, env))
+        if is_footnotes:
+            result.footnotes += html
+        else:
+            result.blocks.append(html)
+    return result
+
+
+def _top_level_chunks(tokens):
+    """(start, end, is_footnotes) index ranges of each top-level block in a token stream."""
+    start = 0
+    for index, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            # The footnote plugin appends all definitions at the end, with levels of its own.
+            yield index, len(tokens), True
+            return
+        if token.level == 0 and token.nesting != 1:
+            yield start, index + 1, False
+            start = index + 1
+
+
+def render_markdown(text: str) -> str:
+    """django-markdownx's MARKDOWNX_MARKDOWNIFY_FUNCTION: the preview shows what readers get."""
+    from civicdata.links import resolve_for_readers
+
+    return render(text, resolve_link=resolve_for_readers).html
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text or ""))
+
+
+def top_level_block_ends(text: str) -> list[int]:
+    """Line numbers (0-based, exclusive) where each top-level Markdown block of `text` ends.
+
+    These are the "paragraphs" that insets and pullquotes are placed after; the count matches
+    the blocks `render` returns for the same text.
+    """
+    tokens = _parser.parse(text or "", {})
+    return [
+        tokens[start].map[1]
+        for start, _end, is_footnotes in _top_level_chunks(tokens)
+        if not is_footnotes
+    ]
+
+
+def internal_targets(text: str) -> set[InternalTarget]:
+    """Every internal link target in `text`, so a whole essay's links resolve in one query."""
+    found = set()
+    for token in _parser.parse(text or "", {}):
+        for child in token.children or ():
+            if child.type == "link_open":
+                target = parse_internal_href(child.attrGet("href") or "")
+                if target is not None:
+                    found.add(target)
+    return found

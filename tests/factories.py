@@ -1,0 +1,115 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from civicdata.publishing import Status
+from essays.models import Author, Byline, DraftingStatus, Essay, Inset, Pullquote, Section, Series
+from portfolio.models import CaseStudy, Partner
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("a-long-test-password")
+
+
+class SuperuserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+        django_get_or_create = ("slug",)
+
+    title = factory.Sequence(lambda n: f"Series {n}")
+    slug = factory.LazyAttribute(lambda series: series.title.lower().replace(" ", "-"))
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+
+
+class EssayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Essay
+
+    title = factory.Sequence(lambda n: f"Essay number {n}")
+    slug = factory.Sequence(lambda n: f"essay-{n}")
+    series = factory.SubFactory(SeriesFactory)
+    series_position = factory.Sequence(lambda n: n + 1)
+    date = datetime.date(2022, 2, 24)
+    summary = "A short summary."
+    status = Status.PUBLISHED
+
+
+class BylineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Byline
+
+    essay = factory.SubFactory(EssayFactory)
+    author = factory.SubFactory(AuthorFactory)
+    position = 1
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    essay = factory.SubFactory(EssayFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    heading = factory.Sequence(lambda n: f"Heading {n}")
+    body = "A paragraph of text.\n\nAnother paragraph."
+    drafting_status = DraftingStatus.DRAFTED
+
+
+class InsetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inset
+
+    essay = factory.SubFactory(EssayFactory)
+    section = None
+    after_paragraph = 0
+    body = "In short:\n* one\n* two"
+
+
+class PullquoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pullquote
+
+    essay = factory.SubFactory(EssayFactory)
+    section = factory.SubFactory(SectionFactory, essay=factory.SelfAttribute("..essay"))
+    after_paragraph = 1
+    body = "A quotation set apart."
+
+
+class CaseStudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseStudy
+
+    title = factory.Sequence(lambda n: f"Case study {n}")
+    slug = factory.Sequence(lambda n: f"case-study-{n}")
+    summary = "What the project did."
+    body = "How it worked."
+    date = datetime.date(2023, 5, 1)
+    status = Status.PUBLISHED
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    case_study = factory.SubFactory(CaseStudyFactory)
+    organization = factory.Sequence(lambda n: f"Organization {n}")
+    role = "Data provider"
+    position = factory.Sequence(lambda n: n + 1)
