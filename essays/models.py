@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
+from civicdata.markdown import render
 from civicdata.publishing import Publishable, PublishableQuerySet, status_constraint
 
 
@@ -22,14 +23,12 @@ class Series(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("essays:series_detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
-        from civicdata.markdown import render
-
         self.description_html = render(self.description).html
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("essays:series_detail", kwargs={"slug": self.slug})
 
     @classmethod
     def get_default(cls):
