@@ -181,6 +181,11 @@ def render_markdown(text: str) -> str:
     return render(text, resolve_link=resolve_for_readers).html
 
 
+def parse_tokens(text: str):
+    """The block token stream of `text`, for checks that read Markdown's structure."""
+    return _parser.parse(text or "", {})
+
+
 def count_words(text: str) -> int:
     return len(_WORD.findall(text or ""))
 

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from civicdata.markdown import render
@@ -158,6 +159,19 @@ class Section(models.Model):
     editor_note = models.TextField(
         blank=True, help_text="For editors only; never shown to readers."
     )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_sections",
+        help_text="Who is drafting this section.",
+    )
+    status_changed_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="When the drafting status last changed: how long a section has been open.",
+    )
 
     class Meta:
         ordering = ["essay", "position"]
@@ -184,9 +198,28 @@ class Section(models.Model):
         if not 1 <= (self.heading_level or 0) <= 6:
             raise ValidationError({"heading_level": "A heading level is between 1 and 6."})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        section = super().from_db(db, field_names, values)
+        section._loaded_drafting_status = section.__dict__.get("drafting_status")
+        return section
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_drafting_status", None)
+        if loaded is not None and loaded != self.drafting_status:
+            self.status_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "status_changed_at"}
+        super().save(*args, **kwargs)
+        self._loaded_drafting_status = self.drafting_status
+
     @property
     def is_placeholder(self):
         return self.drafting_status == DraftingStatus.PLACEHOLDER
+
+    @property
+    def is_open(self):
+        return self.drafting_status != DraftingStatus.DRAFTED
 
 
 class PlacedBlock(models.Model):
@@ -269,3 +302,76 @@ class InternalLink(models.Model):
     def __str__(self):
         state = "resolves" if self.resolved else "unresolved"
         return f"{self.source} → {self.target_kind} {self.target_slug} ({state})"
+
+
+class FindingKind(models.TextChoices):
+    PLACEHOLDER = "placeholder", "Placeholder section"
+    EMPTY_SECTION = "empty_section", "Empty section"
+    REPEATED_TEXT = "repeated_text", "Repeated sentence"
+    PULLQUOTE_NOT_IN_TEXT = "pullquote_not_in_text", "Pullquote not in the text"
+    BROKEN_LINK = "broken_link", "Link to a missing or unpublished item"
+    IMAGE_WITHOUT_ALT = "image_without_alt", "Image without alt text"
+    HEADING_SKIPS_LEVEL = "heading_skips_level", "Heading skips a level"
+    LONG_PARAGRAPH = "long_paragraph", "Very long paragraph"
+
+
+class FindingQuerySet(models.QuerySet):
+    def open(self):
+        """Findings no editor has accepted as intended."""
+        return self.filter(accepted_as__isnull=True)
+
+
+class Finding(models.Model):
+    """Something an editorial check found in an essay or case study when it was last saved."""
+
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    source_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("source_type", "source_id")
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="findings"
+    )
+    kind = models.CharField(max_length=40, choices=FindingKind.choices)
+    message = models.TextField()
+    excerpt = models.TextField(blank=True, help_text="The text involved.")
+    suggestion = models.TextField(blank=True, help_text="For a pullquote: the nearest sentence.")
+    fingerprint = models.CharField(
+        max_length=64, help_text="Identifies the finding by its kind and the text involved."
+    )
+    accepted_as = models.ForeignKey(
+        "AcceptedFinding", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source_type", "source_id", "section__position", "kind", "pk"]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="finding_source_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.message}"
+
+
+class AcceptedFinding(models.Model):
+    """An editor's word that a finding is intended. It holds while the text involved is unchanged,
+    because a finding's fingerprint changes with that text."""
+
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    source_id = models.PositiveBigIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    reason = models.TextField(help_text="Why this is intended.")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "fingerprint"],
+                name="acceptedfinding_unique_fingerprint",
+            )
+        ]
+
+    def __str__(self):
+        return f"Accepted: {self.reason[:60]}"

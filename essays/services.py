@@ -1,13 +1,15 @@
 """Writes that touch several of an essay's parts. Each runs in one transaction."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from civicdata import editorial_checks as checks
 from civicdata.links import published_urls, record_links
 from civicdata.markdown import count_words, internal_targets, render
 
-from .models import Essay, Section
+from .models import AcceptedFinding, Essay, Finding, FindingKind, Section
 
 
 def _unique_anchors(sections):
@@ -67,6 +69,7 @@ def render_essay(essay: Essay) -> Essay:
         word_count=essay.word_count,
     )
     record_links(essay, reports)
+    record_findings(essay, essay_findings(sections, insets, pullquotes, reports))
     return essay
 
 
@@ -106,3 +109,126 @@ def _assemble_body(sections, section_blocks, insets, pullquotes):
             )
         )
     return "".join(html)
+
+
+def essay_findings(sections, insets, pullquotes, link_reports) -> list[checks.Finding]:
+    """Run every editorial check over an essay's parts."""
+    found = []
+    for section in sections:
+        name = f"“{section.heading}”" if section.heading else "The opening"
+        if section.is_placeholder:
+            found.append(
+                checks.Finding(
+                    FindingKind.PLACEHOLDER,
+                    f"{name} is still a placeholder.",
+                    excerpt=section.body[:300],
+                    section=section,
+                )
+            )
+        elif not section.body.strip():
+            found.append(
+                checks.Finding(FindingKind.EMPTY_SECTION, f"{name} has no text.", section=section)
+            )
+        found.extend(body_findings(section.body, section=section, where=name))
+    for block in (*insets, *pullquotes):
+        found.extend(body_findings(block.body, section=block.section, where="A box"))
+
+    headings = []
+    for section in sections:
+        if section.heading:
+            headings.append((section.heading_level, section.heading))
+        headings.extend(checks.heading_levels_in(section.body))
+    for previous, level, heading in checks.skipped_heading_levels(headings):
+        found.append(
+            checks.Finding(
+                FindingKind.HEADING_SKIPS_LEVEL,
+                f"The heading “{heading}” is level {level} after a level {previous} heading.",
+                excerpt=heading,
+            )
+        )
+
+    text = "\n\n".join(s.body for s in sections if not s.is_placeholder)
+    for pullquote in pullquotes:
+        if not checks.quote_stands_in(pullquote.body, text):
+            found.append(
+                checks.Finding(
+                    FindingKind.PULLQUOTE_NOT_IN_TEXT,
+                    "The pullquote's words do not stand in the essay's text; "
+                    "the nearest sentence is shown so either can be fixed.",
+                    excerpt=pullquote.body.strip(),
+                    suggestion=checks.nearest_sentence(pullquote.body, text),
+                    section=pullquote.section,
+                )
+            )
+    found.extend(link_findings(link_reports))
+    return found
+
+
+def body_findings(body, *, section=None, where="The text") -> list[checks.Finding]:
+    """Checks that read one piece of Markdown: repetition, images, paragraph length."""
+    found = [
+        checks.Finding(
+            FindingKind.REPEATED_TEXT,
+            f"{where} repeats a passage.",
+            excerpt=passage,
+            section=section,
+        )
+        for passage in checks.repeated_passages(body)
+    ]
+    found.extend(
+        checks.Finding(
+            FindingKind.IMAGE_WITHOUT_ALT,
+            f"{where} has an image without alt text.",
+            excerpt=src,
+            section=section,
+        )
+        for src in checks.images_without_alt(body)
+    )
+    found.extend(
+        checks.Finding(
+            FindingKind.LONG_PARAGRAPH,
+            f"{where} has a paragraph of more than {checks.LONG_PARAGRAPH_WORDS} words.",
+            excerpt=opening,
+            section=section,
+        )
+        for opening in checks.long_paragraphs(body)
+    )
+    return found
+
+
+def link_findings(link_reports) -> list[checks.Finding]:
+    unresolved = {(r.target.kind, r.target.slug): r for r in link_reports if not r.resolved}
+    return [
+        checks.Finding(
+            FindingKind.BROKEN_LINK,
+            f"The link “{report.text}” points to {kind.replace('_', ' ')} “{slug}”, "
+            "which is missing or unpublished: readers see plain text.",
+            excerpt=f"{kind}:{slug}",
+        )
+        for (kind, slug), report in unresolved.items()
+    ]
+
+
+def record_findings(item, findings) -> None:
+    """Replace an item's stored findings, keeping editors' acceptances of unchanged text."""
+    source_type = ContentType.objects.get_for_model(item)
+    accepted = {
+        acceptance.fingerprint: acceptance
+        for acceptance in AcceptedFinding.objects.filter(source_type=source_type, source_id=item.pk)
+    }
+    Finding.objects.filter(source_type=source_type, source_id=item.pk).delete()
+    unique = {finding.fingerprint: finding for finding in findings}
+    Finding.objects.bulk_create(
+        Finding(
+            source_type=source_type,
+            source_id=item.pk,
+            section=finding.section,
+            kind=finding.kind,
+            message=finding.message,
+            excerpt=finding.excerpt,
+            suggestion=finding.suggestion,
+            fingerprint=fingerprint,
+            accepted_as=accepted.get(fingerprint),
+        )
+        for fingerprint, finding in unique.items()
+    )

@@ -2,8 +2,11 @@
 
 from django.db import transaction
 
+from civicdata import editorial_checks as checks
 from civicdata.links import published_urls, record_links
 from civicdata.markdown import internal_targets, render
+from essays.models import FindingKind
+from essays.services import body_findings, link_findings, record_findings
 
 from .models import CaseStudy
 
@@ -17,4 +20,16 @@ def render_case_study(case_study: CaseStudy) -> CaseStudy:
     case_study.body_html = rendered.html
     CaseStudy.objects.filter(pk=case_study.pk).update(body_html=case_study.body_html)
     record_links(case_study, rendered.links)
+    findings = [*body_findings(case_study.body), *link_findings(rendered.links)]
+    findings.extend(
+        checks.Finding(
+            FindingKind.HEADING_SKIPS_LEVEL,
+            f"The heading “{heading}” is level {level} after a level {previous} heading.",
+            excerpt=heading,
+        )
+        for previous, level, heading in checks.skipped_heading_levels(
+            checks.heading_levels_in(case_study.body)
+        )
+    )
+    record_findings(case_study, findings)
     return case_study
