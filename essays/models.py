@@ -3,12 +3,19 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from civicdata.markdown import render
 from civicdata.publishing import Publishable, PublishableQuerySet, status_constraint
+
+
+class DraftingStatus(models.TextChoices):
+    PLACEHOLDER = "placeholder", "Placeholder"
+    IN_PROGRESS = "in_progress", "In progress"
+    DRAFTED = "drafted", "Drafted"
 
 
 class Series(models.Model):
@@ -56,9 +63,33 @@ class EssayQuerySet(PublishableQuerySet):
         """Essays with what a list shows: series and byline."""
         return self.select_related("series").prefetch_related("bylines__author")
 
+    def with_drafting_progress(self):
+        """Annotate `sections_total` and `sections_drafted` (placeholders and drafts in progress
+        are not drafted)."""
+        return self.annotate(
+            sections_total=models.Count("sections"),
+            sections_drafted=models.Count(
+                "sections", filter=models.Q(sections__drafting_status=DraftingStatus.DRAFTED)
+            ),
+        )
+
     def for_detail(self):
         """An essay with everything its page shows besides the pre-rendered body."""
         return self.select_related("series").prefetch_related("bylines__author", "sections")
+
+    def for_public_page(self):
+        """An essay with what its public page shows: series, bylines and the published case
+        studies about it. Body and contents are stored rendered, so its parts are not loaded."""
+        from portfolio.models import CaseStudy
+
+        return self.select_related("series").prefetch_related(
+            "bylines__author",
+            models.Prefetch(
+                "case_studies",
+                queryset=CaseStudy.objects.published(),
+                to_attr="published_case_studies",
+            ),
+        )
 
 
 class Essay(Publishable):
@@ -133,10 +164,16 @@ class Byline(models.Model):
         return f"{self.author} on {self.essay}"
 
 
-class DraftingStatus(models.TextChoices):
-    PLACEHOLDER = "placeholder", "Placeholder"
-    IN_PROGRESS = "in_progress", "In progress"
-    DRAFTED = "drafted", "Drafted"
+class SectionQuerySet(models.QuerySet):
+    def open(self):
+        """Sections still to be written: placeholders and those in progress."""
+        return self.exclude(drafting_status=DraftingStatus.DRAFTED)
+
+    def for_board(self):
+        """Sections with what the drafting board and report show beside them."""
+        return self.select_related("essay__series", "assignee").annotate(
+            draft_length=Length("body")
+        )
 
 
 class Section(models.Model):
@@ -173,6 +210,8 @@ class Section(models.Model):
         help_text="When the drafting status last changed: how long a section has been open.",
     )
 
+    objects = SectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["essay", "position"]
         constraints = [
@@ -190,6 +229,15 @@ class Section(models.Model):
     def __str__(self):
         return self.heading or "Opening"
 
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_drafting_status", None)
+        if loaded is not None and loaded != self.drafting_status:
+            self.status_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "status_changed_at"}
+        super().save(*args, **kwargs)
+        self._loaded_drafting_status = self.drafting_status
+
     def get_absolute_url(self):
         return f"{self.essay.get_absolute_url()}#{self.anchor}"
 
@@ -203,15 +251,6 @@ class Section(models.Model):
         section = super().from_db(db, field_names, values)
         section._loaded_drafting_status = section.__dict__.get("drafting_status")
         return section
-
-    def save(self, *args, **kwargs):
-        loaded = getattr(self, "_loaded_drafting_status", None)
-        if loaded is not None and loaded != self.drafting_status:
-            self.status_changed_at = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "status_changed_at"}
-        super().save(*args, **kwargs)
-        self._loaded_drafting_status = self.drafting_status
 
     @property
     def is_placeholder(self):
