@@ -1,0 +1,97 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from essays.models import DraftingStatus
+from tests.factories import EssayFactory, SectionFactory, SeriesFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def essay_in_progress(render):
+    essay = EssayFactory(
+        title="Rethinking data", slug="rethinking", series=SeriesFactory(slug="main")
+    )
+    SectionFactory(essay=essay, position=1, heading="", body="The opening is written.")
+    SectionFactory(
+        essay=essay,
+        position=2,
+        heading="Funding",
+        body="Notes so far",
+        drafting_status=DraftingStatus.PLACEHOLDER,
+        editor_note="Ask the funder",
+        assignee=UserFactory(username="aman"),
+    )
+    SectionFactory(
+        essay=essay, position=3, heading="Truth", drafting_status=DraftingStatus.IN_PROGRESS
+    )
+    render(essay)
+    return essay
+
+
+def run_report(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("drafting_report", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_json_report_lists_open_sections_with_assignee_and_note(essay_in_progress):
+    report = json.loads(run_report("--json"))
+    assert report["format"] == 1
+    assert [(s["heading"], s["status"], s["assignee"]) for s in report["open_sections"]] == [
+        ("Funding", "placeholder", "aman"),
+        ("Truth", "in_progress", None),
+    ]
+    funding = report["open_sections"][0]
+    assert funding["editor_note"] == "Ask the funder"
+    assert funding["draft_words"] == 3 and funding["draft_characters"] == len("Notes so far")
+    assert report["progress"] == [
+        {
+            "essay": "rethinking",
+            "essay_title": "Rethinking data",
+            "series": "main",
+            "drafted": 1,
+            "total": 3,
+        }
+    ]
+    assert report["summary"]["open_sections"] == 2
+    assert {f["kind"] for f in report["findings"]} == {"placeholder"}
+
+
+def test_table_report_names_each_open_section(essay_in_progress):
+    table = run_report()
+    assert "Funding" in table and "placeholder" in table and "aman" in table
+    assert "1/3" in table
+
+
+def test_fail_on_findings_exits_non_zero_while_anything_is_open(essay_in_progress):
+    with pytest.raises(CommandError) as raised:
+        run_report("--fail-on-findings")
+    assert raised.value.returncode == 1
+
+
+def test_fail_on_findings_passes_when_everything_is_drafted(render):
+    essay = EssayFactory()
+    SectionFactory(essay=essay, position=1, heading="", body="All written.")
+    render(essay)
+    assert "(none)" in run_report("--fail-on-findings")
+
+
+def test_series_option_limits_the_report_to_one_series(essay_in_progress, render):
+    other = EssayFactory(series=SeriesFactory(slug="other"))
+    SectionFactory(
+        essay=other, position=1, heading="Elsewhere", drafting_status=DraftingStatus.PLACEHOLDER
+    )
+    render(other)
+    report = json.loads(run_report("--json", "--series", "other"))
+    assert [s["heading"] for s in report["open_sections"]] == ["Elsewhere"]
+
+
+def test_unknown_series_is_a_clear_error():
+    with pytest.raises(CommandError, match="No series"):
+        run_report("--series", "nope")
