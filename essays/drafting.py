@@ -46,6 +46,8 @@ def drafting_state(*, series_slug: str | None = None) -> DraftingState:
         for finding in findings.order_by("source_type", "source_id", "section__position", "kind")
         if (finding.source_type_id, finding.source_id) in items
     ]
+    for finding in findings:
+        finding.item = items[(finding.source_type_id, finding.source_id)]
     return DraftingState(
         open_sections=list(sections), findings=findings, essays=essays, items=items
     )

@@ -261,6 +261,15 @@ class Section(models.Model):
         return self.drafting_status != DraftingStatus.DRAFTED
 
 
+class BoardSection(Section):
+    """A section as the drafting board in the admin lists it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "section on the drafting board"
+        verbose_name_plural = "drafting board"
+
+
 class PlacedBlock(models.Model):
     """A block set into an essay's text: at the top, or after a paragraph of a section."""
 

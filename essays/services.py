@@ -232,3 +232,46 @@ def record_findings(item, findings) -> None:
         )
         for fingerprint, finding in unique.items()
     )
+
+
+@transaction.atomic
+def set_drafting_status(*, sections, status: str) -> int:
+    """Set the drafting status of several sections and re-render each essay they belong to once,
+    so readers see a section as written (or still being written) the moment it changes."""
+    essays = {}
+    for section in sections:
+        if section.drafting_status != status:
+            section.drafting_status = status
+            section.full_clean(exclude=["essay"])
+            section.save(update_fields=["drafting_status"])
+            essays[section.essay_id] = section.essay
+    for essay in essays.values():
+        render_essay(essay)
+    return len(essays)
+
+
+@transaction.atomic
+def accept_findings(*, findings, reason: str, user) -> int:
+    """Mark findings as intended. The acceptance holds while the text involved is unchanged."""
+    count = 0
+    for finding in findings.filter(accepted_as__isnull=True):
+        acceptance, _ = AcceptedFinding.objects.update_or_create(
+            source_type_id=finding.source_type_id,
+            source_id=finding.source_id,
+            fingerprint=finding.fingerprint,
+            defaults={"reason": reason, "accepted_by": user},
+        )
+        finding.accepted_as = acceptance
+        finding.save(update_fields=["accepted_as"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def reopen_findings(*, findings) -> int:
+    """Withdraw the acceptance of findings."""
+    accepted = findings.filter(accepted_as__isnull=False)
+    acceptance_ids = list(accepted.values_list("accepted_as", flat=True))
+    count = accepted.update(accepted_as=None)
+    AcceptedFinding.objects.filter(pk__in=acceptance_ids).delete()
+    return count

@@ -112,9 +112,11 @@ def build_report(state, series_slug=None) -> dict:
         ],
         "findings": [
             {
-                "item_type": "case_study" if item._meta.model_name == "casestudy" else "essay",
-                "item": item.slug,
-                "item_title": item.title,
+                "item_type": "case_study"
+                if finding.item._meta.model_name == "casestudy"
+                else "essay",
+                "item": finding.item.slug,
+                "item_title": finding.item.title,
                 "section": finding.section.heading if finding.section else None,
                 "section_position": finding.section.position if finding.section else None,
                 "kind": finding.kind,
@@ -125,7 +127,6 @@ def build_report(state, series_slug=None) -> dict:
                 "accepted_reason": finding.accepted_as.reason if finding.accepted_as else None,
             }
             for finding in state.findings
-            for item in [state.items[(finding.source_type_id, finding.source_id)]]
         ],
         "progress": [
             {

@@ -1,0 +1,243 @@
+"""The drafting board: every section still to be written, across every essay and series.
+
+Built on the admin's own changelist, so filters, sorting, one-by-one editing (list_editable) and
+bulk actions work as everywhere else in the admin.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .drafting import drafting_state
+from .models import BoardSection, DraftingStatus, Finding
+from .services import accept_findings, render_essay, reopen_findings, set_drafting_status
+
+
+class AssignedToMeFilter(admin.SimpleListFilter):
+    title = "assigned to me"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Assigned to me")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(assignee=request.user)
+        return queryset
+
+
+class AssignActionForm(helpers.ActionForm):
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .order_by("username"),
+        required=False,
+        label="Assign to",
+        help_text="For the 'Assign to' action; empty unassigns.",
+    )
+
+
+@admin.register(BoardSection)
+class DraftingBoardAdmin(admin.ModelAdmin):
+    list_display = [
+        "section_heading",
+        "essay_link",
+        "series_title",
+        "drafting_status",
+        "assignee",
+        "editor_note",
+        "draft_length",
+        "open_for",
+    ]
+    list_display_links = None
+    list_editable = ["drafting_status", "assignee"]
+    list_filter = [
+        "essay__series",
+        ("essay", admin.RelatedOnlyFieldListFilter),
+        "drafting_status",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        AssignedToMeFilter,
+    ]
+    list_select_related = ["essay__series", "assignee"]
+    search_fields = ["heading", "body", "editor_note", "essay__title"]
+    ordering = ["essay__series__title", "essay__series_position", "position"]
+    sortable_by = [
+        "section_heading",
+        "essay_link",
+        "drafting_status",
+        "assignee",
+        "draft_length",
+        "open_for",
+    ]
+    list_per_page = 100
+    action_form = AssignActionForm
+    actions = ["assign", "assign_to_me", "mark_in_progress", "mark_drafted", "mark_placeholder"]
+    change_list_template = "admin/essays/boardsection/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).open().for_board()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("essays.change_section")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("essays.view_section") or self.has_change_permission(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "assignee":
+            # Evaluated once for the whole board, not once per row's select.
+            field.queryset = field.queryset.filter(is_active=True, is_staff=True).order_by(
+                "username"
+            )
+            field.choices = list(field.choices)
+        return field
+
+    @admin.display(description="Section", ordering="heading")
+    def section_heading(self, section):
+        return section.heading or "(opening)"
+
+    @admin.display(description="Essay", ordering="essay__title")
+    def essay_link(self, section):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:essays_essay_change", args=[section.essay_id]),
+            section.essay.title,
+        )
+
+    @admin.display(description="Series", ordering="essay__series__title")
+    def series_title(self, section):
+        return section.essay.series.title
+
+    @admin.display(description="Draft length", ordering="draft_length")
+    def draft_length(self, section):
+        return f"{section.draft_length} characters"
+
+    @admin.display(description="Open for", ordering="status_changed_at")
+    def open_for(self, section):
+        days = (timezone.now() - section.status_changed_at).days
+        return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}"
+
+    def changelist_view(self, request, extra_context=None):
+        state = drafting_state()
+        series_progress = {}
+        for essay in state.essays:
+            done, total = series_progress.get(essay.series, (0, 0))
+            series_progress[essay.series] = (
+                done + essay.sections_drafted,
+                total + essay.sections_total,
+            )
+        extra_context = {
+            **(extra_context or {}),
+            "essay_progress": [e for e in state.essays if e.sections_total],
+            "series_progress": sorted(series_progress.items(), key=lambda item: item[0].title),
+            "open_findings": state.open_findings,
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "drafting_status" in form.changed_data:
+            # Readers see a placeholder as "still being written": their page changes too.
+            render_essay(obj.essay)
+
+    def _set_status(self, request, queryset, status):
+        sections = list(queryset.select_related("essay"))
+        set_drafting_status(sections=sections, status=status)
+        self.message_user(
+            request, f"{len(sections)} sections marked {status.label.lower()}.", messages.SUCCESS
+        )
+
+    @admin.action(description="Assign to the person chosen above", permissions=["change"])
+    def assign(self, request, queryset):
+        form = AssignActionForm(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
+        if not form.is_valid():
+            self.message_user(request, "Choose someone to assign.", messages.ERROR)
+            return
+        assignee = form.cleaned_data["assignee"]
+        count = queryset.update(assignee=assignee)
+        who = assignee.get_username() if assignee else "nobody"
+        self.message_user(request, f"{count} sections assigned to {who}.", messages.SUCCESS)
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        count = queryset.update(assignee=request.user)
+        self.message_user(request, f"{count} sections assigned to you.", messages.SUCCESS)
+
+    @admin.action(description="Mark in progress", permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        self._set_status(request, queryset, DraftingStatus.IN_PROGRESS)
+
+    @admin.action(description="Mark drafted", permissions=["change"])
+    def mark_drafted(self, request, queryset):
+        self._set_status(request, queryset, DraftingStatus.DRAFTED)
+
+    @admin.action(description="Mark placeholder", permissions=["change"])
+    def mark_placeholder(self, request, queryset):
+        self._set_status(request, queryset, DraftingStatus.PLACEHOLDER)
+
+
+class AcceptActionForm(helpers.ActionForm):
+    reason = forms.CharField(
+        required=False, label="Reason", help_text="Why the finding is intended."
+    )
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    """Editorial findings; editors mark the intended ones as accepted, with a reason."""
+
+    list_display = ["item", "section", "kind", "message", "excerpt", "suggestion", "accepted"]
+    list_filter = ["kind", ("accepted_as", admin.EmptyFieldListFilter)]
+    list_select_related = ["section", "accepted_as", "source_type"]
+    search_fields = ["message", "excerpt"]
+    action_form = AcceptActionForm
+    actions = ["accept", "reopen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_accept_permission(self, request):
+        return request.user.has_perm("essays.add_acceptedfinding")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("source")
+
+    @admin.display(description="Item")
+    def item(self, finding):
+        return str(finding.source)
+
+    @admin.display(description="Accepted", boolean=True, ordering="accepted_as")
+    def accepted(self, finding):
+        return finding.accepted_as_id is not None
+
+    @admin.action(description="Mark as intended (give a reason above)", permissions=["accept"])
+    def accept(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(request, "Give a reason for accepting.", messages.ERROR)
+            return
+        count = accept_findings(findings=queryset, reason=reason, user=request.user)
+        self.message_user(request, f"{count} findings accepted as intended.", messages.SUCCESS)
+
+    @admin.action(description="Reopen", permissions=["accept"])
+    def reopen(self, request, queryset):
+        count = reopen_findings(findings=queryset)
+        self.message_user(request, f"{count} findings reopened.", messages.SUCCESS)
