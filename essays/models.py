@@ -63,6 +63,13 @@ class EssayQuerySet(PublishableQuerySet):
         """Essays with what a list shows: series and byline."""
         return self.select_related("series").prefetch_related("bylines__author")
 
+    def in_series_outline(self):
+        """The essays readers may know of in a series: published ones, and unpublished ones an
+        editor announced as forthcoming (title only). The one rule for "Part 3 of 7"."""
+        return self.filter(
+            models.Q(pk__in=self.published().values("pk")) | models.Q(announced=True)
+        )
+
     def with_drafting_progress(self):
         """Annotate `sections_total` and `sections_drafted` (placeholders and drafts in progress
         are not drafted)."""
@@ -103,6 +110,12 @@ class Essay(Publishable):
     )
     date = models.DateField()
     summary = models.TextField(blank=True, help_text="One or two sentences for lists and feeds.")
+    announced = models.BooleanField(
+        "announce as forthcoming",
+        default=False,
+        help_text="While unpublished, readers see this essay's title (and nothing else) in its "
+        "series as forthcoming.",
+    )
 
     # Derived when the essay is rendered (essays.services.render_essay), never typed in.
     body_html = models.TextField(blank=True, editable=False)
