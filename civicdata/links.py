@@ -8,12 +8,12 @@ published page, or nothing at all when the target is missing or not published.
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 ESSAY = "essay"
 CASE_STUDY = "case_study"
 
-_SITE_PATH = re.compile(r"^/(?P<section>essays|portfolio)/(?P<slug>[-\w]+)/?$")
+_SITE_PATH = re.compile(r"^/(?P<section>essays|portfolio)/(?P<slug>[-\w]+)/?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,20 @@ def parse_internal_href(href: str) -> InternalTarget | None:
     if parts.scheme or parts.netloc or not parts.path:
         return None
     fragment = f"#{parts.fragment}" if parts.fragment else ""
-    if match := _SITE_PATH.match(parts.path):
-        kind = CASE_STUDY if match["section"] == "portfolio" else ESSAY
+    path = unquote(parts.path)  # the renderer percent-encodes what authors typed
+    if match := _SITE_PATH.match(path):
+        kind = CASE_STUDY if match["section"].lower() == "portfolio" else ESSAY
         return InternalTarget(kind, match["slug"].lower(), fragment)
-    if parts.path.lower().endswith(".md"):
-        name = posixpath.basename(parts.path)[: -len(".md")]
+    if path.lower().endswith(".md"):
+        directories = path.lower().split("/")[:-1]
+        name = posixpath.basename(path)[: -len(".md")]
+        if name.lower() == "index":  # a Hugo page bundle: the folder is the page
+            name = directories.pop() if directories else ""
+            if name in {".", ".."}:
+                return None
         if not name or name.startswith("_"):
             return None
-        kind = CASE_STUDY if "portfolio" in parts.path.lower().split("/")[:-1] else ESSAY
+        kind = CASE_STUDY if "portfolio" in directories else ESSAY
         return InternalTarget(kind, name.lower(), fragment)
     return None
 
@@ -49,6 +55,7 @@ def published_urls(targets) -> dict[InternalTarget, str]:
     from essays.models import Essay
     from portfolio.models import CaseStudy
 
+    targets = list(targets)  # read twice below; a generator would be empty the second time
     urls = {}
     for kind, model in ((ESSAY, Essay), (CASE_STUDY, CaseStudy)):
         slugs = {target.slug for target in targets if target.kind == kind}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import nh3
+from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -70,8 +71,28 @@ class RenderedMarkdown:
 LinkResolver = Callable[[InternalTarget], str | None]
 
 
+class _GfmLinkify(LinkifyIt):
+    """Bare-URL autolinks as GitHub-flavoured Markdown, and so Hugo, makes them: http(s)://,
+    www. and e-mail addresses. A bare name with a dot (`other-essay.md`, `example.com`) stays
+    text rather than becoming a link to a made-up domain, and ftp:// or //host text stays text
+    rather than becoming a link the sanitizer would empty."""
+
+    def __init__(self):
+        super().__init__()
+        self.add("ftp:", None).add("//", None)
+
+    def match(self, text):
+        found = [
+            link
+            for link in super().match(text) or ()
+            if link.schema or link.raw.lower().startswith("www.")
+        ]
+        return found or None
+
+
 def _build_parser():
     parser = MarkdownIt("commonmark", {"linkify": True, "typographer": False})
+    parser.linkify = _GfmLinkify()
     parser.enable(["table", "strikethrough", "linkify"])
     parser.use(footnote_plugin)
     return parser
@@ -117,6 +138,7 @@ def _rewrite_links(tokens, resolve: LinkResolver | None, links: list[LinkReport]
 
 
 def _link_text(children, open_index):
+    """The words of a link as a reader sees them: line breaks are spaces, tags are not words."""
     depth, parts = 0, []
     for child in children[open_index:]:
         if child.type == "link_open":
@@ -125,9 +147,11 @@ def _link_text(children, open_index):
             depth -= 1
             if depth == 0:
                 break
-        elif child.content:
+        elif child.type in {"softbreak", "hardbreak"}:
+            parts.append(" ")
+        elif child.type != "html_inline" and child.content:
             parts.append(child.content)
-    return "".join(parts)
+    return " ".join("".join(parts).split())
 
 
 def sanitize_html(html: str) -> str:
@@ -135,7 +159,8 @@ def sanitize_html(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        # "*": nothing, or nh3 would also keep its default `title` and `lang` on every tag.
+        attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",

@@ -12,6 +12,20 @@ class CaseStudyQuerySet(PublishableQuerySet):
         """A case study with its partners and related essays."""
         return self.prefetch_related("partners", "related_essays")
 
+    def for_public_page(self):
+        """A case study with what its public page shows: partners and the published essays
+        it relates to."""
+        from essays.models import Essay
+
+        return self.prefetch_related(
+            "partners",
+            models.Prefetch(
+                "related_essays",
+                queryset=Essay.objects.published(),
+                to_attr="published_related_essays",
+            ),
+        )
+
 
 class CaseStudy(Publishable):
     title = models.CharField(max_length=300)

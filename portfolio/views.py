@@ -1,5 +1,7 @@
 from django.views.generic import DetailView, ListView
 
+from civicdata.views import DraftPreviewMixin
+
 from .models import CaseStudy
 
 
@@ -10,8 +12,6 @@ class CaseStudyListView(ListView):
         return CaseStudy.objects.published()
 
 
-class CaseStudyDetailView(DetailView):
+class CaseStudyDetailView(DraftPreviewMixin, DetailView):
+    queryset = CaseStudy.objects.for_public_page()
     context_object_name = "case_study"
-
-    def get_queryset(self):
-        return CaseStudy.objects.visible_to(self.request.user).for_detail()

@@ -1,0 +1,578 @@
+"""Hugo files and the database: the services behind `import_hugo` and `export_hugo`.
+
+Import writes each file in its own transaction: a bad file is reported and nothing of it is
+saved, while the other files still import. An item is found by its slug, so importing a file
+again updates it. The file's exact text is kept (`hugo_source`) with a digest of the item's
+canonical export as imported (`hugo_source_digest`). Export writes that text unchanged while the
+item's canonical export still has that digest (nobody edited it since), and the canonical export
+otherwise, so a file that went through civicdata untouched comes out byte for byte as it came in.
+"""
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from civicdata import hugo
+from civicdata.hugo import HugoError
+from civicdata.links import CASE_STUDY, ESSAY
+from civicdata.publishing import Status
+from essays.models import Author, Byline, Essay, Inset, InternalLink, Pullquote, Section, Series
+from essays.services import render_essay
+from portfolio.models import CaseStudy, Partner
+from portfolio.services import render_case_study
+
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+FAILED = "failed"
+ACTIONS = (CREATED, UPDATED, UNCHANGED, FAILED)
+
+_FILE_NAME = re.compile(r"[-\w]+")
+
+
+# --- Finding the files -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HugoFile:
+    path: Path
+    name: str  # the path as messages show it
+    in_portfolio: bool  # under a folder named portfolio: a case study
+
+    @property
+    def default_slug(self) -> str:
+        """The slug Hugo gives the page: the file name, or the folder of a page bundle."""
+        stem = self.path.stem.lower()
+        return self.path.parent.name.lower() if stem == "index" else stem
+
+
+def find_hugo_files(paths) -> list[HugoFile]:
+    """The Markdown files named by `paths` (files, or folders searched recursively), essays
+    before case studies (so related essays resolve), each sorted by path.
+
+    Names starting with "_" are left out: Hugo's `_index.md` is a list page, not an item.
+    Raises FileNotFoundError for a path that does not exist.
+    """
+    found = {}
+    for given in map(Path, paths):
+        if given.is_dir():
+            root = given.resolve().parent  # the folder's own name counts: `portfolio/`
+            candidates = [
+                (path, path.resolve().relative_to(root).parts) for path in given.rglob("*.md")
+            ]
+        elif given.is_file():
+            candidates = [(given, given.parts)]
+        else:
+            raise FileNotFoundError(f"{given}: no such file or folder")
+        for path, parts in candidates:
+            if path.is_file() and not path.name.startswith("_"):
+                in_portfolio = "portfolio" in parts[:-1]
+                found.setdefault(path.resolve(), HugoFile(path, str(path), in_portfolio))
+    return sorted(found.values(), key=lambda hugo_file: (hugo_file.in_portfolio, hugo_file.name))
+
+
+def read_hugo_text(path: Path) -> str:
+    """A file's text, refusing files over the size limit, invalid UTF-8 and NUL characters."""
+    limit = settings.CIVICDATA_HUGO_MAX_FILE_BYTES
+    try:
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
+    except OSError as error:
+        raise HugoError(f"cannot read the file: {error.strerror}") from None
+    if len(data) > limit:
+        raise HugoError(f"the file is larger than the limit of {limit} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise HugoError("the file is not valid UTF-8 text", line) from None
+    if "\x00" in text:
+        raise HugoError(
+            "the file contains a NUL character", text.count("\n", 0, text.index("\x00")) + 1
+        )
+    return text
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileResult:
+    file: HugoFile
+    action: str  # one of ACTIONS
+    item: Essay | CaseStudy | None = None
+    error: str = ""  # "path:line: message" when the file failed
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    results: list[FileResult]
+    dry_run: bool = False
+
+    def count(self, action: str) -> int:
+        return sum(1 for result in self.results if result.action == action)
+
+    @property
+    def failed(self) -> int:
+        return self.count(FAILED)
+
+    @property
+    def summary(self) -> str:
+        return ", ".join(f"{action} {self.count(action)}" for action in ACTIONS)
+
+
+def import_hugo_files(files, *, dry_run: bool = False, on_result=None) -> ImportReport:
+    """Import Hugo files in order, each in its own transaction, calling `on_result(result)`
+    after each. Then everything linking to an imported item is re-rendered, so links between
+    files of one run resolve whatever their order. With `dry_run` nothing is saved."""
+    seen_slugs = {}
+    results = []
+    for hugo_file in files:
+        result = import_hugo_file(hugo_file, seen_slugs=seen_slugs, dry_run=dry_run)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    if not dry_run:
+        refresh_links_to_imported(
+            [result.item for result in results if result.action in (CREATED, UPDATED)]
+        )
+    return ImportReport(results, dry_run=dry_run)
+
+
+def import_hugo_file(hugo_file: HugoFile, *, seen_slugs: dict, dry_run: bool = False):
+    """Import one file in one transaction (rolled back for a dry run) and say what happened.
+
+    `seen_slugs` maps (kind, slug) to the file that used it earlier in the same run: a second
+    file with the same slug is an error rather than a silent overwrite.
+    """
+    warnings = []
+    try:
+        text = read_hugo_text(hugo_file.path)
+        document = hugo.parse_document(
+            text, default_slug=hugo_file.default_slug, case_study=hugo_file.in_portfolio
+        )
+        key = (type(document).__name__, document.slug)
+        if key in seen_slugs:
+            raise HugoError(
+                f"the slug “{document.slug}” is already used by {seen_slugs[key]} in this import",
+                document.key_lines.get("slug", 1),
+            )
+        seen_slugs[key] = hugo_file.name
+        with transaction.atomic():
+            if isinstance(document, hugo.EssayDocument):
+                action, item = save_essay(document, source=text)
+            else:
+                action, item = save_case_study(document, source=text, warnings=warnings)
+            if dry_run:
+                transaction.set_rollback(True)
+    except HugoError as error:
+        where = f"{hugo_file.name}:{error.line}" if error.line else hugo_file.name
+        return FileResult(hugo_file, FAILED, error=f"{where}: {error.message}")
+    except (DatabaseError, ValidationError) as error:
+        # Content is checked before it is written; this is a last line of defence.
+        return FileResult(hugo_file, FAILED, error=f"{hugo_file.name}: could not be saved: {error}")
+    return FileResult(hugo_file, action, item, warnings=warnings)
+
+
+def refresh_links_to_imported(items) -> int:
+    """Re-render every item whose recorded links to `items` no longer match what readers can
+    see: links to an item imported (published) after the file linking to it, or to an item
+    now a draft. The effect of civicdata.links.refresh_links_to for each item, but each linking
+    item is re-rendered once, and only when one of its links changed. Returns how many."""
+    stale = set()
+    for kind, model in ((ESSAY, Essay), (CASE_STUDY, CaseStudy)):
+        imported = [item for item in items if isinstance(item, model)]
+        if not imported:
+            continue
+        published = {item.slug for item in imported if item.is_published}
+        links = InternalLink.objects.filter(
+            target_kind=kind, target_slug__in={item.slug for item in imported}
+        ).values_list("source_type", "source_id", "target_slug", "resolved")
+        stale.update(
+            (source_type, source_id)
+            for source_type, source_id, slug, resolved in links
+            if resolved != (slug in published)
+        )
+    count = 0
+    for model, render_item in ((Essay, render_essay), (CaseStudy, render_case_study)):
+        source_type = ContentType.objects.get_for_model(model).pk
+        ids = {source_id for type_id, source_id in stale if type_id == source_type}
+        for item in model.objects.filter(pk__in=ids):
+            render_item(item)
+            count += 1
+    return count
+
+
+def save_essay(document: hugo.EssayDocument, *, source: str) -> tuple[str, Essay]:
+    """Create or update the essay `document` describes, replacing its parts; returns the action
+    and the essay. Call inside a transaction."""
+    existing = Essay.objects.select_related("series").filter(slug=document.slug).first()
+    if existing is not None and _unchanged(existing, source):
+        return UNCHANGED, existing
+    _check_length(Essay, "title", document.title, "the title", document.key_lines.get("title"))
+    _check_length(Essay, "slug", document.slug, "the slug", document.key_lines.get("slug"))
+    series = _series(document)
+    position = _series_position(document, series, existing)
+    authors = [_author(name, document) for name in document.authors]
+
+    essay = existing or Essay(slug=document.slug)
+    essay.title = document.title
+    essay.date = _as_date(document.date)
+    essay.status = Status.DRAFT if document.draft else Status.PUBLISHED
+    essay.series = series
+    essay.series_position = position
+    essay.summary = document.summary
+    essay.announced = document.announced
+    essay.front_matter_extra = _extra_with_date(document)
+    essay.front_matter_format = document.front_matter_format
+    essay.hugo_source = source
+    essay.save()
+
+    kept = {}
+    if existing is not None:
+        kept = _editorial_state_by_heading(essay)
+        for parts in (essay.insets, essay.pullquotes, essay.sections, essay.bylines):
+            parts.all().delete()
+    Byline.objects.bulk_create(
+        Byline(essay=essay, author=author, position=position)
+        for position, author in enumerate(authors, start=1)
+    )
+    _create_sections_and_blocks(essay, document, kept)
+    render_essay(essay)
+    _store_digest(essay)
+    return (UPDATED if existing else CREATED), essay
+
+
+def _create_sections_and_blocks(essay, document, kept):
+    sections = []
+    for position, part in enumerate(document.sections, start=1):
+        _check_length(Section, "heading", part.heading, "the heading", part.line)
+        section = Section(
+            essay=essay,
+            position=position,
+            heading=part.heading,
+            heading_level=part.heading_level,
+            body=part.body,
+            drafting_status=part.drafting_status,
+            editor_note=part.editor_note,
+        )
+        if previous := kept.pop(part.heading, None):
+            section.assignee_id = previous.assignee_id
+            if previous.drafting_status == section.drafting_status:
+                section.status_changed_at = previous.status_changed_at
+        sections.append(section)
+    sections = Section.objects.bulk_create(sections)
+
+    placed = [(None, block) for block in document.top_blocks]
+    for section, part in zip(sections, document.sections, strict=True):
+        placed.extend((section, block) for block in part.blocks)
+    insets, pullquotes = [], []
+    for section, block in placed:
+        fields = {
+            "essay": essay,
+            "section": section,
+            "after_paragraph": block.after_paragraph,
+            "body": block.body,
+        }
+        if block.kind == hugo.INSET:
+            insets.append(Inset(**fields))
+        else:
+            _check_length(
+                Pullquote, "attribution", block.attribution, "the attribution", block.line
+            )
+            pullquotes.append(Pullquote(**fields, attribution=block.attribution))
+    Inset.objects.bulk_create(insets)
+    Pullquote.objects.bulk_create(pullquotes)
+
+
+def _editorial_state_by_heading(essay):
+    """What editors set on sections that a file does not hold (who drafts it, since when), so
+    a re-imported section with the same heading keeps it."""
+    kept = {}
+    for section in essay.sections.order_by("position"):
+        kept.setdefault(section.heading, section)
+    return kept
+
+
+def _series(document):
+    if document.series is None:
+        return Series.get_default()
+    line = document.key_lines.get("series")
+    slug = slugify(document.series)
+    if not slug:
+        raise HugoError("the series name needs letters or digits", line)
+    _check_length(Series, "title", document.series, "the series name", line)
+    _check_length(Series, "slug", slug, "the series name", line)
+    if slug == settings.CIVICDATA_DEFAULT_SERIES["slug"]:
+        return Series.get_default()
+    series, _ = Series.objects.get_or_create(slug=slug, defaults={"title": document.series})
+    return series
+
+
+def _series_position(document, series, existing):
+    """The weight, checked to be free in the series; without one, the essay keeps its place or
+    joins the end of the series."""
+    others = Essay.objects.filter(series=series)
+    if existing is not None:
+        others = others.exclude(pk=existing.pk)
+    if document.weight is not None:
+        holder = others.filter(series_position=document.weight).first()
+        if holder is not None:
+            raise HugoError(
+                f"weight {document.weight} is already the place of the essay “{holder.title}” "
+                f"({holder.slug}) in the series “{series.title}”",
+                document.key_lines.get("weight"),
+            )
+        return document.weight
+    if existing is not None and existing.series_id == series.pk:
+        return existing.series_position
+    return (others.aggregate(last=Max("series_position"))["last"] or 0) + 1
+
+
+def _author(name, document):
+    line = document.key_lines.get("author") or document.key_lines.get("authors")
+    _check_length(Author, "name", name, "an author's name", line)
+    author, _ = Author.objects.get_or_create(name=name)
+    return author
+
+
+def save_case_study(
+    document: hugo.CaseStudyDocument, *, source: str, warnings: list | None = None
+) -> tuple[str, CaseStudy]:
+    """Create or update the case study `document` describes, replacing its partners and related
+    essays; returns the action and the case study. Call inside a transaction.
+
+    A related essay that does not exist is kept in front_matter_extra (and exported again), so
+    the reference survives until that essay is imported; a note is added to `warnings`.
+    """
+    existing = CaseStudy.objects.filter(slug=document.slug).first()
+    if existing is not None and _unchanged(existing, source):
+        return UNCHANGED, existing
+    lines = document.key_lines
+    _check_length(CaseStudy, "title", document.title, "the title", lines.get("title"))
+    _check_length(CaseStudy, "slug", document.slug, "the slug", lines.get("slug"))
+    for partner in document.partners:
+        for name in ("organization", "role"):
+            what = f"the partner's {name}"
+            _check_length(Partner, name, getattr(partner, name), what, lines.get("partners"))
+    related = {
+        essay.slug: essay for essay in Essay.objects.filter(slug__in=document.related_essays)
+    }
+    missing = [slug for slug in document.related_essays if slug not in related]
+
+    case_study = existing or CaseStudy(slug=document.slug)
+    case_study.title = document.title
+    case_study.date = _as_date(document.date)
+    case_study.status = Status.DRAFT if document.draft else Status.PUBLISHED
+    case_study.summary = document.summary
+    case_study.body = document.body
+    case_study.front_matter_extra = _extra_with_date(document)
+    if missing:
+        case_study.front_matter_extra["related_essays"] = missing
+    case_study.front_matter_format = document.front_matter_format
+    case_study.hugo_source = source
+    case_study.save()
+
+    case_study.partners.all().delete()
+    Partner.objects.bulk_create(
+        Partner(
+            case_study=case_study,
+            organization=partner.organization,
+            role=partner.role,
+            position=position,
+        )
+        for position, partner in enumerate(document.partners, start=1)
+    )
+    case_study.related_essays.set(related.values())
+    if warnings is not None:
+        warnings.extend(
+            f"related essay “{slug}” is not in the database; kept for export" for slug in missing
+        )
+    render_case_study(case_study)
+    _store_digest(case_study)
+    return (UPDATED if existing else CREATED), case_study
+
+
+def _check_length(model, field_name, value, what, line=None):
+    limit = model._meta.get_field(field_name).max_length
+    if len(value) > limit:
+        raise HugoError(f"{what} is longer than {limit} characters", line)
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _extra_with_date(document):
+    """Front matter kept for export; a date with a time keeps its time here, as Essay.date and
+    CaseStudy.date hold only the day."""
+    extra = dict(document.extra)
+    if isinstance(document.date, datetime.datetime):
+        extra["date"] = document.date.isoformat()
+    return extra
+
+
+def _front_matter_date(day: datetime.date, kept):
+    """The date as the front matter gave it, while its day is still the item's date."""
+    if isinstance(kept, str):
+        try:
+            moment = datetime.datetime.fromisoformat(kept)
+        except ValueError:
+            return day
+        if moment.date() == day:
+            return moment
+    return day
+
+
+def _unchanged(item, source: str) -> bool:
+    """The file is the one last imported, and nobody changed the item since."""
+    return item.hugo_source == source and item.hugo_source_digest == source_digest(
+        canonical_text(item)
+    )
+
+
+def _store_digest(item):
+    item.hugo_source_digest = source_digest(canonical_text(item))
+    type(item).objects.filter(pk=item.pk).update(hugo_source_digest=item.hugo_source_digest)
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def source_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def essay_document(essay: Essay) -> hugo.EssayDocument:
+    """The essay as a Hugo document: a function of what the database holds, nothing else.
+    Reads parts through .all(), so prefetched parts are used."""
+    extra = essay.front_matter_extra if isinstance(essay.front_matter_extra, dict) else {}
+    extra = dict(extra)
+    date = _front_matter_date(essay.date, extra.pop("date", None))
+    sections = sorted(essay.sections.all(), key=lambda section: section.position)
+    blocks = {}
+    for kind, model_blocks in (
+        (hugo.INSET, essay.insets.all()),
+        (hugo.PULLQUOTE, essay.pullquotes.all()),
+    ):
+        for block in sorted(model_blocks, key=lambda block: block.pk):
+            blocks.setdefault(block.section_id, []).append(
+                hugo.Block(
+                    kind=kind,
+                    body=block.body,
+                    after_paragraph=block.after_paragraph,
+                    attribution=getattr(block, "attribution", ""),
+                )
+            )
+    bylines = sorted(essay.bylines.all(), key=lambda byline: byline.position)
+    default_series = settings.CIVICDATA_DEFAULT_SERIES["slug"]
+    return hugo.EssayDocument(
+        title=essay.title,
+        slug=essay.slug,
+        date=date,
+        draft=essay.status != Status.PUBLISHED,
+        authors=[byline.author.name for byline in bylines],
+        series=None if essay.series.slug == default_series else essay.series.title,
+        weight=essay.series_position,
+        summary=essay.summary,
+        announced=essay.announced,
+        top_blocks=blocks.get(None, []),
+        sections=[
+            hugo.Section(
+                heading=section.heading,
+                body=section.body,
+                heading_level=section.heading_level,
+                drafting_status=str(section.drafting_status),
+                editor_note=section.editor_note,
+                blocks=blocks.get(section.pk, []),
+            )
+            for section in sections
+        ],
+        extra=extra,
+        front_matter_format=essay.front_matter_format,
+    )
+
+
+def case_study_document(case_study: CaseStudy) -> hugo.CaseStudyDocument:
+    """The case study as a Hugo document; related essays sorted by slug, those still missing
+    from the database included."""
+    extra = case_study.front_matter_extra if isinstance(case_study.front_matter_extra, dict) else {}
+    extra = dict(extra)
+    date = _front_matter_date(case_study.date, extra.pop("date", None))
+    missing = extra.pop("related_essays", [])
+    related = {essay.slug for essay in case_study.related_essays.all()}
+    related.update(slug for slug in missing if isinstance(slug, str))
+    partners = sorted(case_study.partners.all(), key=lambda partner: partner.position)
+    return hugo.CaseStudyDocument(
+        title=case_study.title,
+        slug=case_study.slug,
+        date=date,
+        draft=case_study.status != Status.PUBLISHED,
+        summary=case_study.summary,
+        body=case_study.body,
+        partners=[hugo.Partner(p.organization, p.role) for p in partners],
+        related_essays=sorted(related),
+        extra=extra,
+        front_matter_format=case_study.front_matter_format,
+    )
+
+
+def canonical_text(item: Essay | CaseStudy) -> str:
+    """The canonical Hugo file of an essay or case study."""
+    if isinstance(item, CaseStudy):
+        return hugo.serialize_case_study(case_study_document(item))
+    return hugo.serialize_essay(essay_document(item))
+
+
+def export_text(item: Essay | CaseStudy) -> tuple[str, bool]:
+    """The file to export, and whether it is the imported file unchanged (True) rather than the
+    canonical export of an item edited since (False)."""
+    canonical = canonical_text(item)
+    if item.hugo_source and item.hugo_source_digest == source_digest(canonical):
+        return item.hugo_source, True
+    return canonical, False
+
+
+@dataclass
+class ExportReport:
+    essays: int = 0
+    case_studies: int = 0
+    as_imported: int = 0  # written exactly as last imported
+    files: list[Path] = field(default_factory=list)
+
+
+def export_hugo(outdir: Path) -> ExportReport:
+    """Write every essay to OUTDIR/essays/<slug>.md and every case study to
+    OUTDIR/portfolio/<slug>.md, drafts included (with draft: true)."""
+    outdir = Path(outdir)
+    report = ExportReport()
+    essays = Essay.objects.select_related("series").prefetch_related(
+        "bylines__author", "sections", "insets", "pullquotes"
+    )
+    case_studies = CaseStudy.objects.prefetch_related("partners", "related_essays")
+    for folder, items in (("essays", essays), ("portfolio", case_studies)):
+        (outdir / folder).mkdir(parents=True, exist_ok=True)
+        for item in items.order_by("slug"):
+            if not _FILE_NAME.fullmatch(item.slug):
+                raise ValueError(f"cannot export “{item}”: its slug “{item.slug}” is no file name")
+            text, as_imported = export_text(item)
+            path = outdir / folder / f"{item.slug}.md"
+            with open(path, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+            report.files.append(path)
+            report.as_imported += as_imported
+            if folder == "essays":
+                report.essays += 1
+            else:
+                report.case_studies += 1
+    return report
