@@ -442,6 +442,10 @@ def _unchanged(item, source: str) -> bool:
 
 
 def _store_digest(item):
+    # PostgreSQL's jsonb reorders keys: digest the extra fields as export will read them back.
+    item.front_matter_extra = (
+        type(item).objects.values_list("front_matter_extra", flat=True).get(pk=item.pk)
+    )
     item.hugo_source_digest = source_digest(canonical_text(item))
     type(item).objects.filter(pk=item.pk).update(hugo_source_digest=item.hugo_source_digest)
 
