@@ -80,10 +80,6 @@ class EssayQuerySet(PublishableQuerySet):
             ),
         )
 
-    def for_detail(self):
-        """An essay with everything its page shows besides the pre-rendered body."""
-        return self.select_related("series").prefetch_related("bylines__author", "sections")
-
     def for_public_page(self):
         """An essay with what its public page shows: series, bylines and the published case
         studies about it. Body and contents are stored rendered, so its parts are not loaded."""

@@ -8,10 +8,6 @@ from civicdata.publishing import Publishable, PublishableQuerySet, status_constr
 
 
 class CaseStudyQuerySet(PublishableQuerySet):
-    def for_detail(self):
-        """A case study with its partners and related essays."""
-        return self.prefetch_related("partners", "related_essays")
-
     def for_public_page(self):
         """A case study with what its public page shows: partners and the published essays
         it relates to."""
