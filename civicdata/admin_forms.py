@@ -2,6 +2,7 @@
 and re-rendering after a save."""
 
 from django import forms
+from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
@@ -21,6 +22,23 @@ HUGO_ROUND_TRIP_FIELDSET = (
         "description": "Kept so the item exports back to Hugo as it came in. Rarely edited.",
     },
 )
+
+PUBLICATION_FIELDSET = (
+    "Publication",
+    {
+        "fields": ["status", ("publish_at", "expire_at")],
+        "description": "Readers see a published item from its publication time (at once when "
+        "empty) until its take-down time.",
+    },
+)
+
+
+class PublicationAdminMixin:
+    """The list column saying what readers see of an item now."""
+
+    @admin.display(description="visibility", ordering="status")
+    def visibility(self, item):
+        return "Live" if item.is_published else item.visibility_note
 
 
 class MarkdownxAdminMixin:

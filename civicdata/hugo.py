@@ -48,13 +48,23 @@ IN_PROGRESS = "in_progress"
 DRAFTED = "drafted"
 DRAFTING_STATUSES = (PLACEHOLDER, IN_PROGRESS, DRAFTED)
 
+# Statuses a draft can have besides plain draft, kept in the civicdata mapping (Hugo knows only
+# `draft: true`), as civicdata.publishing.Status stores them.
+DRAFT_STATUSES = ("in_review", "unpublished")
+# Hugo's names for when an item goes up and comes down; Hugo reads keys in any case.
+PUBLISH_DATE = "publishDate"
+EXPIRY_DATE = "expiryDate"
+_PUBLISH_DATE_NAMES = ("publishdate", "pubdate", "published")
+_EXPIRY_DATE_NAMES = ("expirydate", "unpublishdate")
+
 CIVICDATA_KEY = "civicdata"
 ESSAY_KEYS = frozenset(
     {"title", "slug", "date", "draft", "author", "authors", "series", "weight", "summary"}
-    | {CIVICDATA_KEY}
+    | {PUBLISH_DATE, EXPIRY_DATE, CIVICDATA_KEY}
 )
 CASE_STUDY_KEYS = frozenset(
     {"title", "slug", "date", "draft", "summary", "partners", "related_essays"}
+    | {PUBLISH_DATE, EXPIRY_DATE, CIVICDATA_KEY}
 )
 
 _SLUG = re.compile(r"[-a-z0-9_]+")
@@ -107,6 +117,9 @@ class EssayDocument:
     slug: str
     date: datetime.date  # or a datetime, when the file gave a time too
     draft: bool = False
+    status: str | None = None  # one of DRAFT_STATUSES, for a draft that is more than a draft
+    publish_at: datetime.date | None = None  # a date, or a datetime when the file gave a time
+    expire_at: datetime.date | None = None
     authors: list[str] = field(default_factory=list)
     series: str | None = None  # None: the default series
     weight: int | None = None
@@ -125,6 +138,9 @@ class CaseStudyDocument:
     slug: str
     date: datetime.date
     draft: bool = False
+    status: str | None = None  # one of DRAFT_STATUSES, for a draft that is more than a draft
+    publish_at: datetime.date | None = None  # a date, or a datetime when the file gave a time
+    expire_at: datetime.date | None = None
     summary: str = ""
     body: str = ""
     partners: list[Partner] = field(default_factory=list)
@@ -360,6 +376,9 @@ class _Fields:
         value = self.pop("date")
         if value is None:
             raise self.error("date", "'date' is missing")
+        return self._as_date("date", value)
+
+    def _as_date(self, key, value):
         if isinstance(value, datetime.date):  # a datetime is a date too
             return value
         if isinstance(value, str):
@@ -368,7 +387,35 @@ class _Fields:
                     return parse(value.strip())
                 except ValueError:
                     pass
-        raise self.error("date", "'date' must be a date such as 2022-02-24")
+        raise self.error(key, f"'{key}' must be a date such as 2022-02-24")
+
+    def moment(self, names):
+        """A date or datetime given under any of Hugo's `names` for it, in any case."""
+        keys = [key for key in self.data if isinstance(key, str) and key.lower() in names]
+        if len(keys) > 1:
+            raise self.error(keys[1], f"give only one of '{keys[0]}' and '{keys[1]}'")
+        if not keys:
+            return None
+        value = self.pop(keys[0])
+        return None if value is None else self._as_date(keys[0], value)
+
+    def schedule(self):
+        """(publish_at, expire_at) from Hugo's publishDate and expiryDate."""
+        publish_at = self.moment(_PUBLISH_DATE_NAMES)
+        expire_at = self.moment(_EXPIRY_DATE_NAMES)
+        if publish_at is not None and expire_at is not None:
+            if _comparable(expire_at) <= _comparable(publish_at):
+                raise self.error(EXPIRY_DATE, "'expiryDate' must come after 'publishDate'")
+        return publish_at, expire_at
+
+    def draft_status(self, draft, civicdata):
+        """The civicdata status of a draft; a published item has none."""
+        status = civicdata.get("status")
+        if status is not None and not draft:
+            raise self.error(
+                CIVICDATA_KEY, f"'civicdata': status {status} is for drafts (draft: true)"
+            )
+        return status
 
     def summary(self):
         """`summary`, or `description` when there is no summary (then it is not kept as extra)."""
@@ -410,6 +457,7 @@ def _essay_document(front: FrontMatter, default_slug: str) -> EssayDocument:
     slug = fields.slug(default_slug)
     date = fields.date()
     draft = fields.boolean("draft")
+    publish_at, expire_at = fields.schedule()
     author, authors = fields.strings("author"), fields.strings("authors")
     if author is not None and authors is not None:
         raise fields.error("authors", "give either 'author' or 'authors', not both")
@@ -419,6 +467,7 @@ def _essay_document(front: FrontMatter, default_slug: str) -> EssayDocument:
     weight = _weight(fields)
     summary = fields.summary()
     civicdata = _civicdata(fields)
+    status = fields.draft_status(draft, civicdata)
     top_blocks, sections = parse_essay_body(
         front.body, first_line=front.body_line, civicdata=civicdata
     )
@@ -427,6 +476,9 @@ def _essay_document(front: FrontMatter, default_slug: str) -> EssayDocument:
         slug=slug,
         date=date,
         draft=draft,
+        status=status,
+        publish_at=publish_at,
+        expire_at=expire_at,
         authors=author or authors or [],
         series=series[0] if series else None,
         weight=weight,
@@ -459,7 +511,7 @@ def _civicdata(fields):
       - {position: 2, drafting_status: in_progress, editor_note: "..."}
     """
     value = fields.pop(CIVICDATA_KEY)
-    result = {"announced": False, "empty_opening": False, "sections": {}}
+    result = {"announced": False, "empty_opening": False, "sections": {}, "status": None}
     if value is None:
         return result
 
@@ -468,9 +520,10 @@ def _civicdata(fields):
 
     if not isinstance(value, dict):
         raise error("must be a mapping")
-    unknown = set(value) - {"announced", "empty_opening", "sections"}
+    unknown = set(value) - {"announced", "empty_opening", "sections", "status"}
     if unknown:
         raise error(f"unknown key '{sorted(unknown)[0]}'")
+    result["status"] = _draft_status(value, error)
     for flag in ("announced", "empty_opening"):
         if not isinstance(value.get(flag, False), bool):
             raise error(f"'{flag}' must be true or false")
@@ -500,12 +553,37 @@ def _civicdata(fields):
     return result
 
 
+def _draft_status(mapping, error):
+    status = mapping.get("status")
+    if status is not None and status not in DRAFT_STATUSES:
+        raise error(f"status must be one of {', '.join(DRAFT_STATUSES)}")
+    return status
+
+
+def _case_study_civicdata(fields):
+    """A case study's civicdata mapping holds only its status: `civicdata: {status: in_review}`."""
+    value = fields.pop(CIVICDATA_KEY)
+    if value is None:
+        return {"status": None}
+
+    def error(message):
+        return fields.error(CIVICDATA_KEY, f"'civicdata': {message}")
+
+    if not isinstance(value, dict):
+        raise error("must be a mapping")
+    if unknown := set(value) - {"status"}:
+        raise error(f"unknown key '{sorted(unknown)[0]}'")
+    return {"status": _draft_status(value, error)}
+
+
 def _case_study_document(front: FrontMatter, default_slug: str) -> CaseStudyDocument:
     fields = _Fields(front)
     title = fields.string("title", required=True)
     slug = fields.slug(default_slug)
     date = fields.date()
     draft = fields.boolean("draft")
+    publish_at, expire_at = fields.schedule()
+    status = fields.draft_status(draft, _case_study_civicdata(fields))
     summary = fields.summary()
     partners = _partners(fields)
     related = fields.strings("related_essays") or []
@@ -521,6 +599,9 @@ def _case_study_document(front: FrontMatter, default_slug: str) -> CaseStudyDocu
         slug=slug,
         date=date,
         draft=draft,
+        status=status,
+        publish_at=publish_at,
+        expire_at=expire_at,
         summary=summary,
         body=strip_blank_lines(body),
         partners=partners,
@@ -840,6 +921,7 @@ def serialize_essay(doc: EssayDocument) -> str:
         front["authors"] = list(doc.authors)
     front["date"] = doc.date
     front["draft"] = doc.draft
+    front.update(_schedule_items(doc))
     if doc.series:
         front["series"] = doc.series
     if doc.weight is not None:
@@ -847,7 +929,7 @@ def serialize_essay(doc: EssayDocument) -> str:
     if doc.summary or "description" in doc.extra:
         # An empty summary is written when there is a description, or it would become one.
         front["summary"] = doc.summary
-    civicdata = _civicdata_mapping(sections, empty_opening, doc.announced)
+    civicdata = _civicdata_mapping(sections, empty_opening, doc.announced, doc.status)
     if civicdata:
         front[CIVICDATA_KEY] = civicdata
     front.update(_extra_items(doc.extra, ESSAY_KEYS))
@@ -861,7 +943,7 @@ def serialize_essay(doc: EssayDocument) -> str:
 
 def serialize_case_study(doc: CaseStudyDocument) -> str:
     """The canonical Hugo file of a case study."""
-    front = {"title": doc.title, "date": doc.date, "draft": doc.draft}
+    front = {"title": doc.title, "date": doc.date, "draft": doc.draft, **_schedule_items(doc)}
     if doc.summary or "description" in doc.extra:
         front["summary"] = doc.summary
     if doc.partners:
@@ -871,8 +953,28 @@ def serialize_case_study(doc: CaseStudyDocument) -> str:
         ]
     if doc.related_essays:
         front["related_essays"] = list(doc.related_essays)
+    if doc.status:
+        front[CIVICDATA_KEY] = {"status": doc.status}
     front.update(_extra_items(doc.extra, CASE_STUDY_KEYS))
     return _with_front_matter(front, doc.front_matter_format, clean_markdown(doc.body))
+
+
+def _schedule_items(doc):
+    items = {}
+    if doc.publish_at is not None:
+        items[PUBLISH_DATE] = doc.publish_at
+    if doc.expire_at is not None:
+        items[EXPIRY_DATE] = doc.expire_at
+    return items
+
+
+def _comparable(value):
+    """A date or datetime as a UTC datetime, to compare a publishDate with an expiryDate."""
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time.min)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 def _extra_items(extra, known_keys):
@@ -910,7 +1012,7 @@ def _status_read_from_text(section: Section) -> str:
     return PLACEHOLDER if clean_markdown(section.body).startswith(MARKER) else DRAFTED
 
 
-def _civicdata_mapping(sections, empty_opening, announced):
+def _civicdata_mapping(sections, empty_opening, announced, status=None):
     entries = []
     for position, section in enumerate(sections, start=1):
         entry = {}
@@ -921,6 +1023,8 @@ def _civicdata_mapping(sections, empty_opening, announced):
         if entry:
             entries.append({"position": position, **entry})
     mapping = {}
+    if status:
+        mapping["status"] = status
     if announced:
         mapping["announced"] = True
     if empty_opening:

@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from civicdata import hugo
@@ -228,7 +229,7 @@ def save_essay(document: hugo.EssayDocument, *, source: str) -> tuple[str, Essay
     essay = existing or Essay(slug=document.slug)
     essay.title = document.title
     essay.date = _as_date(document.date)
-    essay.status = Status.DRAFT if document.draft else Status.PUBLISHED
+    _set_status_and_schedule(essay, document)
     essay.series = series
     essay.series_position = position
     essay.summary = document.summary
@@ -373,7 +374,7 @@ def save_case_study(
     case_study = existing or CaseStudy(slug=document.slug)
     case_study.title = document.title
     case_study.date = _as_date(document.date)
-    case_study.status = Status.DRAFT if document.draft else Status.PUBLISHED
+    _set_status_and_schedule(case_study, document)
     case_study.summary = document.summary
     case_study.body = document.body
     case_study.front_matter_extra = _extra_with_date(document)
@@ -407,6 +408,35 @@ def _check_length(model, field_name, value, what, line=None):
     limit = model._meta.get_field(field_name).max_length
     if len(value) > limit:
         raise HugoError(f"{what} is longer than {limit} characters", line)
+
+
+def _set_status_and_schedule(item, document):
+    if document.draft:
+        item.status = document.status or Status.DRAFT
+    else:
+        item.status = Status.PUBLISHED
+    item.publish_at = _as_moment(document.publish_at)
+    item.expire_at = _as_moment(document.expire_at)
+
+
+def _as_moment(value) -> datetime.datetime | None:
+    """A front-matter date or datetime as an aware datetime; a day starts at midnight and times
+    without a zone are in the site's zone, as Hugo reads them in its own."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time.min)
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def _status_and_schedule(item) -> dict:
+    """The fields of a Hugo document that say whether and when readers see `item`."""
+    return {
+        "draft": item.status != Status.PUBLISHED,
+        "status": item.status if item.status in hugo.DRAFT_STATUSES else None,
+        "publish_at": item.publish_at,
+        "expire_at": item.expire_at,
+    }
 
 
 def _as_date(value) -> datetime.date:
@@ -484,7 +514,7 @@ def essay_document(essay: Essay) -> hugo.EssayDocument:
         title=essay.title,
         slug=essay.slug,
         date=date,
-        draft=essay.status != Status.PUBLISHED,
+        **_status_and_schedule(essay),
         authors=[byline.author.name for byline in bylines],
         series=None if essay.series.slug == default_series else essay.series.title,
         weight=essay.series_position,
@@ -521,7 +551,7 @@ def case_study_document(case_study: CaseStudy) -> hugo.CaseStudyDocument:
         title=case_study.title,
         slug=case_study.slug,
         date=date,
-        draft=case_study.status != Status.PUBLISHED,
+        **_status_and_schedule(case_study),
         summary=case_study.summary,
         body=case_study.body,
         partners=[hugo.Partner(p.organization, p.role) for p in partners],

@@ -1,11 +1,16 @@
 """What readers may see: the one visibility rule, shared by essays and case studies."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
 
 
 class FrontMatterFormat(models.TextChoices):
@@ -14,10 +19,24 @@ class FrontMatterFormat(models.TextChoices):
     JSON = "json", "JSON"
 
 
+def live_at(moment):
+    """The condition for an item readers may see at `moment`: published, its publication time
+    reached and its expiry time not yet. Visibility follows the clock; no job flips a flag."""
+    return (
+        models.Q(status=Status.PUBLISHED)
+        & (models.Q(publish_at__isnull=True) | models.Q(publish_at__lte=moment))
+        & (models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=moment))
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         """Items readers may see. Every public page, list, feed, sitemap and link uses this."""
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(live_at(timezone.now()))
+
+    def scheduled(self):
+        """Published items whose publication time is still to come."""
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
 
     def visible_to(self, user):
         """Published items, widened to every item for staff who may change them (preview)."""
@@ -29,13 +48,28 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class Publishable(models.Model):
-    """Fields every publishable item has: a status, and what a Hugo round trip needs."""
+    """Fields every publishable item has: a status, its schedule, and what a Hugo round trip
+    needs."""
 
     status = models.CharField(
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Only published items are shown to readers.",
+        help_text="Only published items are shown to readers, and only between the times below.",
+    )
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Leave empty to publish at once. A future time schedules a published item: "
+        "readers see it from that moment.",
+    )
+    expire_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="Optional: readers no longer see the item from this moment.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,10 +90,57 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self):
+        super().clean()
+        if self.publish_at and self.expire_at and self.expire_at <= self.publish_at:
+            raise ValidationError({"expire_at": "The take-down time must come after publication."})
+
     @property
     def is_published(self):
-        return self.status == Status.PUBLISHED
+        """Readers may see the item now (the same rule as `published()`)."""
+        now = timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and (self.publish_at is None or self.publish_at <= now)
+            and (self.expire_at is None or self.expire_at > now)
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def is_expired(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.expire_at is not None
+            and (self.expire_at <= timezone.now())
+        )
+
+    @property
+    def visibility_note(self):
+        """What staff read in the banner over an item readers cannot see now."""
+        if self.is_scheduled:
+            when = date_format(timezone.localtime(self.publish_at), "DATETIME_FORMAT")
+            return f"Scheduled for {when}"
+        if self.is_expired:
+            when = date_format(timezone.localtime(self.expire_at), "DATETIME_FORMAT")
+            return f"Taken down since {when}"
+        return self.get_status_display()
 
 
 def status_constraint(name):
     return models.CheckConstraint(condition=models.Q(status__in=Status.values), name=name)
+
+
+def schedule_constraint(name):
+    return models.CheckConstraint(
+        condition=models.Q(publish_at__isnull=True)
+        | models.Q(expire_at__isnull=True)
+        | models.Q(expire_at__gt=models.F("publish_at")),
+        name=name,
+    )

@@ -10,9 +10,11 @@ from django.utils.html import format_html, format_html_join
 
 from civicdata.admin_forms import (
     HUGO_ROUND_TRIP_FIELDSET,
+    PUBLICATION_FIELDSET,
     MarkdownxAdminMixin,
     MarkdownxInlinesMixin,
     PositionedInlineFormSet,
+    PublicationAdminMixin,
     RendersOnSaveMixin,
 )
 from civicdata.links import ESSAY
@@ -184,11 +186,13 @@ class HasPlaceholderSectionsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Essay)
-class EssayAdmin(RendersOnSaveMixin, MarkdownxInlinesMixin, admin.ModelAdmin):
+class EssayAdmin(
+    PublicationAdminMixin, RendersOnSaveMixin, MarkdownxInlinesMixin, admin.ModelAdmin
+):
     render_item = staticmethod(render_essay)
     link_kind = ESSAY
 
-    list_display = ["title", "series", "series_position", "status", "date", "placeholders"]
+    list_display = ["title", "series", "series_position", "visibility", "date", "placeholders"]
     list_display_links = ["title"]
     ordering = ["series__title", "series_position"]  # see SeriesAdmin.ordering
     list_filter = ["series", "status", HasPlaceholderSectionsFilter]
@@ -200,7 +204,8 @@ class EssayAdmin(RendersOnSaveMixin, MarkdownxInlinesMixin, admin.ModelAdmin):
     autocomplete_fields = ["series"]
     readonly_fields = ["word_count", "reading_minutes", "unresolved_links"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "date", "summary"]}),
+        (None, {"fields": ["title", "slug", "date", "summary"]}),
+        PUBLICATION_FIELDSET,
         ("Series", {"fields": ["series", "series_position"]}),
         (
             "Derived from the text",

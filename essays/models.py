@@ -9,7 +9,12 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from civicdata.markdown import render
-from civicdata.publishing import Publishable, PublishableQuerySet, status_constraint
+from civicdata.publishing import (
+    Publishable,
+    PublishableQuerySet,
+    schedule_constraint,
+    status_constraint,
+)
 
 
 class DraftingStatus(models.TextChoices):
@@ -127,6 +132,7 @@ class Essay(Publishable):
                 fields=["series", "series_position"], name="essay_unique_series_position"
             ),
             status_constraint("essay_valid_status"),
+            schedule_constraint("essay_expires_after_publication"),
         ]
 
     def __str__(self):

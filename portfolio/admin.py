@@ -3,8 +3,10 @@ from django.utils.html import format_html
 
 from civicdata.admin_forms import (
     HUGO_ROUND_TRIP_FIELDSET,
+    PUBLICATION_FIELDSET,
     MarkdownxAdminMixin,
     PositionedInlineFormSet,
+    PublicationAdminMixin,
     RendersOnSaveMixin,
 )
 from civicdata.links import CASE_STUDY
@@ -22,11 +24,13 @@ class PartnerInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(RendersOnSaveMixin, MarkdownxAdminMixin, admin.ModelAdmin):
+class CaseStudyAdmin(
+    PublicationAdminMixin, RendersOnSaveMixin, MarkdownxAdminMixin, admin.ModelAdmin
+):
     render_item = staticmethod(render_case_study)
     link_kind = CASE_STUDY
 
-    list_display = ["title", "status", "date", "has_hero_image"]
+    list_display = ["title", "visibility", "date", "has_hero_image"]
     list_filter = ["status", "date"]
     search_fields = ["title", "summary", "body", "partners__organization"]
     search_help_text = "Searches titles, summaries, text and partner organizations."
@@ -35,7 +39,8 @@ class CaseStudyAdmin(RendersOnSaveMixin, MarkdownxAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["related_essays"]
     readonly_fields = ["hero_image_preview"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "date", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "date", "summary", "body"]}),
+        PUBLICATION_FIELDSET,
         (
             "Hero image",
             {"fields": ["hero_image", "hero_image_preview", "hero_image_alt"]},

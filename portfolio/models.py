@@ -4,7 +4,12 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from civicdata.images import validate_image_file
-from civicdata.publishing import Publishable, PublishableQuerySet, status_constraint
+from civicdata.publishing import (
+    Publishable,
+    PublishableQuerySet,
+    schedule_constraint,
+    status_constraint,
+)
 
 
 class CaseStudyQuerySet(PublishableQuerySet):
@@ -53,6 +58,7 @@ class CaseStudy(Publishable):
         verbose_name_plural = "case studies"
         constraints = [
             status_constraint("casestudy_valid_status"),
+            schedule_constraint("casestudy_expires_after_publication"),
             models.CheckConstraint(
                 condition=models.Q(hero_image="") | ~models.Q(hero_image_alt=""),
                 name="casestudy_hero_image_has_alt",
