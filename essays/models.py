@@ -12,6 +12,7 @@ from civicdata.markdown import render
 from civicdata.publishing import (
     Publishable,
     PublishableQuerySet,
+    live_at,
     schedule_constraint,
     status_constraint,
 )
@@ -70,9 +71,11 @@ class EssayQuerySet(PublishableQuerySet):
 
     def in_series_outline(self):
         """The essays readers may know of in a series: published ones, and unpublished ones an
-        editor announced as forthcoming (title only). The one rule for "Part 3 of 7"."""
-        return self.filter(
-            models.Q(pk__in=self.published().values("pk")) | models.Q(announced=True)
+        editor announced as forthcoming (title only), each annotated `is_live` (readers may open
+        it). The one rule for "Part 3 of 7"."""
+        live = live_at(timezone.now())
+        return self.filter(live | models.Q(announced=True)).annotate(
+            is_live=models.ExpressionWrapper(live, output_field=models.BooleanField())
         )
 
     def with_drafting_progress(self):
@@ -86,17 +89,22 @@ class EssayQuerySet(PublishableQuerySet):
         )
 
     def for_public_page(self):
-        """An essay with what its public page shows: series, bylines and the published case
-        studies about it. Body and contents are stored rendered, so its parts are not loaded."""
+        """An essay with what its public page shows: series, bylines, how many sections are
+        still being written, and the published case studies about it. Body and contents are
+        stored rendered, so its parts are not loaded."""
         from portfolio.models import CaseStudy
 
-        return self.select_related("series").prefetch_related(
-            "bylines__author",
-            models.Prefetch(
-                "case_studies",
-                queryset=CaseStudy.objects.published(),
-                to_attr="published_case_studies",
-            ),
+        return (
+            self.with_drafting_progress()
+            .select_related("series")
+            .prefetch_related(
+                "bylines__author",
+                models.Prefetch(
+                    "case_studies",
+                    queryset=CaseStudy.objects.published(),
+                    to_attr="published_case_studies",
+                ),
+            )
         )
 
 
@@ -153,6 +161,11 @@ class Essay(Publishable):
             raise ValidationError(
                 {"series_position": "Another essay already has this position in the series."}
             )
+
+    @property
+    def sections_still_being_written(self):
+        """Placeholders and sections in progress; needs `with_drafting_progress()`."""
+        return self.sections_total - self.sections_drafted
 
     @property
     def reading_minutes(self):

@@ -58,7 +58,7 @@ def render_essay(essay: Essay) -> Essay:
 
     essay.body_html = _assemble_body(sections, section_blocks, insets, pullquotes)
     essay.table_of_contents = [
-        {"anchor": s.anchor, "heading": s.heading, "placeholder": s.is_placeholder}
+        {"anchor": s.anchor, "heading": s.heading, "still_being_written": s.is_open}
         for s in sections
         if s.heading
     ]

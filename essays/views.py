@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView
 from civicdata.views import DraftPreviewMixin
 
 from .models import Essay, Series
+from .outline import SeriesOutline
 
 
 def published_essays_in_series_order():
@@ -34,40 +35,42 @@ class EssayListView(ListView):
 
 
 class SeriesDetailView(DetailView):
-    """A series and its published essays; a series with none published is not a page yet."""
+    """A series and its essays, published and announced; a series with none published is not
+    a page yet."""
 
     def get_queryset(self):
         return Series.objects.prefetch_related(
             Prefetch(
                 "essays",
-                queryset=Essay.objects.published().for_index().order_by("series_position"),
-                to_attr="published_essays",
+                queryset=Essay.objects.in_series_outline()
+                .for_index()
+                .with_drafting_progress()
+                .order_by("series_position"),
+                to_attr="outline_essays",
             )
         )
 
     def get_object(self, queryset=None):
         series = super().get_object(queryset)
-        if not series.published_essays:
+        series.outline = SeriesOutline(series.outline_essays)
+        if not series.outline.live:
             raise Http404("This series has no published essays.")
         return series
 
 
 class EssayDetailView(DraftPreviewMixin, DetailView):
-    """One essay, with the published essays before and after it in its series."""
+    """One essay: its part in the series, the published essays before and after it, and the
+    essays still to come."""
 
     queryset = Essay.objects.for_public_page()
 
     def get_context_data(self, **kwargs):
         essay = self.object
-        in_series = Essay.objects.published().filter(series_id=essay.series_id)
-        kwargs["previous_essay"] = (
-            in_series.filter(series_position__lt=essay.series_position)
-            .order_by("-series_position")
-            .first()
-        )
-        kwargs["next_essay"] = (
-            in_series.filter(series_position__gt=essay.series_position)
-            .order_by("series_position")
-            .first()
+        outline = SeriesOutline.of_series(essay.series_id)
+        kwargs.update(
+            outline=outline,
+            part=outline.part_of(essay),
+            previous_essay=outline.previous_of(essay),
+            next_essay=outline.next_of(essay),
         )
         return super().get_context_data(**kwargs)

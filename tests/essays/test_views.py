@@ -464,7 +464,7 @@ def build_series(render, size):
         ("home", 3),  # essays with their series, bylines, authors
         ("essay list", 3),  # the same
         ("series", 4),  # the series, its essays, bylines, authors
-        ("essay", 6),  # essay with series, bylines, authors, case studies, previous, next
+        ("essay", 5),  # essay with series and progress, bylines, authors, case studies, outline
     ],
 )
 def test_page_costs_the_same_queries_however_much_is_published(
