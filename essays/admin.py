@@ -5,8 +5,10 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from civicdata.admin_forms import (
     HUGO_ROUND_TRIP_FIELDSET,
@@ -18,7 +20,9 @@ from civicdata.admin_forms import (
     RendersOnSaveMixin,
 )
 from civicdata.links import ESSAY
+from civicdata.publishing import Status
 
+from .board_admin import EditorialFindingsMixin
 from .models import (
     Author,
     Byline,
@@ -73,9 +77,59 @@ class BylineInline(admin.TabularInline):
     extra = 0
 
 
+PUBLISH_OPEN_SECTIONS_FIELD = "publish_with_open_sections"
+
+
+class EssayAdminForm(forms.ModelForm):
+    publish_with_open_sections = forms.BooleanField(
+        required=False,
+        label="Publish with sections still being written",
+        help_text="Asked for when an essay is published while sections are placeholders or in "
+        "progress: readers will see them as 'still being written'.",
+    )
+
+    class Meta:
+        model = Essay
+        fields = "__all__"  # noqa: DJ007 (the admin passes the fields of its fieldsets)
+
+
+class SectionFormSet(PositionedInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self._being_published():
+            return
+        open_sections = [
+            form.cleaned_data.get("heading") or "the opening"
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("drafting_status") != DraftingStatus.DRAFTED
+        ]
+        confirmed = forms.CheckboxInput().value_from_datadict(
+            self.data, {}, PUBLISH_OPEN_SECTIONS_FIELD
+        )
+        if open_sections and not confirmed:
+            names = ", ".join(f"“{heading}”" for heading in open_sections)
+            raise forms.ValidationError(
+                f"This essay still has {len(open_sections)} section"
+                f"{pluralize(len(open_sections))} being written: {names}. Readers will see "
+                f"{pluralize(len(open_sections), 'it,them')} as 'still being written'. To "
+                "publish it as it is, tick 'Publish with sections still being written' under "
+                "Publication and save again."
+            )
+
+    def _being_published(self):
+        """The essay goes from unpublished to published (now or scheduled) in this save."""
+        essay = self.instance
+        if essay.status != Status.PUBLISHED:
+            return False
+        was = Essay.objects.filter(pk=essay.pk).values_list("status", flat=True).first()
+        return was != Status.PUBLISHED
+
+
 class SectionInline(admin.StackedInline):
     model = Section
-    formset = PositionedInlineFormSet
+    formset = SectionFormSet
     fieldsets = [
         (None, {"fields": ["position", "heading", "drafting_status", "body", "editor_note"]}),
         (
@@ -187,10 +241,15 @@ class HasPlaceholderSectionsFilter(admin.SimpleListFilter):
 
 @admin.register(Essay)
 class EssayAdmin(
-    PublicationAdminMixin, RendersOnSaveMixin, MarkdownxInlinesMixin, admin.ModelAdmin
+    EditorialFindingsMixin,
+    PublicationAdminMixin,
+    RendersOnSaveMixin,
+    MarkdownxInlinesMixin,
+    admin.ModelAdmin,
 ):
     render_item = staticmethod(render_essay)
     link_kind = ESSAY
+    form = EssayAdminForm
 
     list_display = ["title", "series", "series_position", "visibility", "date", "placeholders"]
     list_display_links = ["title"]
@@ -202,11 +261,31 @@ class EssayAdmin(
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["series"]
-    readonly_fields = ["word_count", "reading_minutes", "unresolved_links"]
+    readonly_fields = [
+        "word_count",
+        "reading_minutes",
+        "unresolved_links",
+        "drafting_progress",
+        "open_sections",
+        "editorial_findings",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "date", "summary"]}),
-        PUBLICATION_FIELDSET,
+        (
+            PUBLICATION_FIELDSET[0],
+            {
+                **PUBLICATION_FIELDSET[1],
+                "fields": [*PUBLICATION_FIELDSET[1]["fields"], PUBLISH_OPEN_SECTIONS_FIELD],
+            },
+        ),
         ("Series", {"fields": ["series", "series_position"]}),
+        (
+            "Drafting",
+            {
+                "fields": ["drafting_progress", "open_sections", "editorial_findings"],
+                "description": "As of the last save; the drafting board shows every essay.",
+            },
+        ),
         (
             "Derived from the text",
             {
@@ -231,6 +310,52 @@ class EssayAdmin(
                     distinct=True,
                 )
             )
+        )
+
+    @admin.display(description="progress")
+    def drafting_progress(self, essay):
+        if essay.pk is None:
+            return "-"
+        sections = list(essay.sections.all())
+        drafted = sum(not section.is_open for section in sections)
+        return format_html(
+            '<progress max="{}" value="{}"></progress> {} of {} sections drafted',
+            len(sections),
+            drafted,
+            drafted,
+            len(sections),
+        )
+
+    @admin.display(description="sections still being written")
+    def open_sections(self, essay):
+        if essay.pk is None:
+            return "-"
+        sections = essay.sections.open().select_related("assignee").order_by("position")
+        if not sections:
+            return "None: every section is drafted."
+        board = reverse("admin:essays_boardsection_changelist")
+        return format_html(
+            '<ul class="open-sections">{}</ul><p><a href="{}?{}">Open these on the drafting '
+            "board</a></p>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> — {}, {}{}</li>",
+                (
+                    (
+                        section.heading or "(opening)",
+                        section.get_drafting_status_display().lower(),
+                        f"assigned to {section.assignee.get_username()}"
+                        if section.assignee
+                        else "not assigned",
+                        format_html(". Note: {}", section.editor_note)
+                        if section.editor_note
+                        else "",
+                    )
+                    for section in sections
+                ),
+            ),
+            board,
+            urlencode({"essay__id__exact": essay.pk}),
         )
 
     @admin.display(description="placeholders", ordering="placeholder_count")
@@ -300,6 +425,3 @@ class InternalLinkAdmin(admin.ModelAdmin):
         except NoReverseMatch:
             return str(source)
         return format_html('<a href="{}">{}</a>', url, source)
-
-
-from . import board_admin  # noqa: E402,F401  (the drafting board and findings admin)

@@ -8,9 +8,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.text import Truncator
 
 from .drafting import drafting_state
 from .models import BoardSection, DraftingStatus, Finding
@@ -186,6 +189,51 @@ class DraftingBoardAdmin(admin.ModelAdmin):
     @admin.action(description="Mark placeholder", permissions=["change"])
     def mark_placeholder(self, request, queryset):
         self._set_status(request, queryset, DraftingStatus.PLACEHOLDER)
+
+
+class EditorialFindingsMixin:
+    """An essay's or case study's admin page lists what the editorial checks found in it."""
+
+    @admin.display(description="editorial findings")
+    def editorial_findings(self, item):
+        if item.pk is None:
+            return "The checks run when the item is saved."
+        findings = list(
+            Finding.objects.filter(
+                source_type=ContentType.objects.get_for_model(item), source_id=item.pk
+            ).select_related("section", "accepted_as")
+        )
+        if not findings:
+            return "None: every check passed when the item was last saved."
+        rows = format_html_join(
+            "",
+            '<li class="finding finding-{}">{}<strong>{}</strong>{}: {}{}{}</li>',
+            (
+                (
+                    finding.kind,
+                    "Accepted as intended — " if finding.accepted_as_id else "",
+                    finding.get_kind_display(),
+                    f" in “{finding.section.heading}”"
+                    if finding.section and finding.section.heading
+                    else "",
+                    finding.message,
+                    format_html("<br><q>{}</q>", Truncator(finding.excerpt).chars(200))
+                    if finding.excerpt
+                    else "",
+                    format_html("<br>Nearest sentence: <q>{}</q>", finding.suggestion)
+                    if finding.suggestion
+                    else "",
+                )
+                for finding in findings
+            ),
+        )
+        return format_html(
+            '<ul class="editorial-findings">{}</ul><p><a href="{}?{}">Review findings and '
+            "mark them as intended</a></p>",
+            rows,
+            reverse("admin:essays_finding_changelist"),
+            urlencode({"source_type__id__exact": ContentType.objects.get_for_model(item).pk}),
+        )
 
 
 class AcceptActionForm(helpers.ActionForm):

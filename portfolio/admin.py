@@ -10,6 +10,7 @@ from civicdata.admin_forms import (
     RendersOnSaveMixin,
 )
 from civicdata.links import CASE_STUDY
+from essays.board_admin import EditorialFindingsMixin
 
 from .models import CaseStudy, Partner
 from .services import render_case_study
@@ -25,7 +26,11 @@ class PartnerInline(admin.TabularInline):
 
 @admin.register(CaseStudy)
 class CaseStudyAdmin(
-    PublicationAdminMixin, RendersOnSaveMixin, MarkdownxAdminMixin, admin.ModelAdmin
+    EditorialFindingsMixin,
+    PublicationAdminMixin,
+    RendersOnSaveMixin,
+    MarkdownxAdminMixin,
+    admin.ModelAdmin,
 ):
     render_item = staticmethod(render_case_study)
     link_kind = CASE_STUDY
@@ -37,7 +42,7 @@ class CaseStudyAdmin(
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["related_essays"]
-    readonly_fields = ["hero_image_preview"]
+    readonly_fields = ["hero_image_preview", "editorial_findings"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "date", "summary", "body"]}),
         PUBLICATION_FIELDSET,
@@ -46,6 +51,7 @@ class CaseStudyAdmin(
             {"fields": ["hero_image", "hero_image_preview", "hero_image_alt"]},
         ),
         ("Related essays", {"fields": ["related_essays"]}),
+        ("Editorial checks", {"fields": ["editorial_findings"]}),
         HUGO_ROUND_TRIP_FIELDSET,
     ]
     inlines = [PartnerInline]
