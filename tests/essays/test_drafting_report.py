@@ -1,10 +1,13 @@
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from essays.models import DraftingStatus
+from tests.essays.test_round_trip import SAMPLE, run_import
 from tests.factories import EssayFactory, SectionFactory, SeriesFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +98,59 @@ def test_series_option_limits_the_report_to_one_series(essay_in_progress, render
 def test_unknown_series_is_a_clear_error():
     with pytest.raises(CommandError, match="No series"):
         run_report("--series", "nope")
+
+
+# --- The documented JSON format ------------------------------------------------------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def documented_report():
+    """The example and the fields named in the table of the README's `drafting_report --json`
+    section (`.total` after `progress[].drafted` in one cell is `progress[].total`)."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### `drafting_report --json`", 1)[1].split("\n## ", 1)[0]
+    example = json.loads(re.search(r"```json\n(.*?)\n```", section, re.S).group(1))
+    fields = set()
+    for cell in re.findall(r"^\| (`[^|]*?) \|", section, re.M):
+        names = re.findall(r"`([^`]+)`", cell)
+        parent = names[0].rsplit(".", 1)[0]
+        fields |= {parent + name if name.startswith(".") else name for name in names}
+    return example, fields
+
+
+def key_paths(value, prefix=""):
+    """Every key of a report, lists by their first entry: `findings[].kind`, `summary.x`."""
+    if isinstance(value, dict):
+        paths = set()
+        for key, item in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            paths |= {path} | key_paths(item, path)
+        return paths
+    if isinstance(value, list) and value:
+        return key_paths(value[0], f"{prefix}[]")
+    return set()
+
+
+def test_the_readme_documents_every_field_of_the_json_report():
+    run_import(SAMPLE)
+    report = json.loads(run_report("--json"))
+    example, fields = documented_report()
+    assert key_paths(example) == key_paths(report)
+    paths = key_paths(report)
+    leaves = {path for path in paths if not any(p.startswith(f"{path}.") for p in paths)}
+    leaves = {path for path in leaves if not any(p.startswith(f"{path}[]") for p in paths)}
+    assert leaves <= fields, f"missing from the README's table: {sorted(leaves - fields)}"
+    assert report["format"] == example["format"]
+
+
+def test_the_samples_report_shows_its_placeholders_repeated_sentence_and_pullquote():
+    run_import(SAMPLE)
+    report = json.loads(run_report("--json"))
+    placeholders = [s for s in report["open_sections"] if s["status"] == "placeholder"]
+    assert len(placeholders) == 4
+    kinds = [finding["kind"] for finding in report["findings"]]
+    assert kinds.count("repeated_text") == 1
+    assert kinds.count("pullquote_not_in_text") == 1
+    repeated = next(f for f in report["findings"] if f["kind"] == "repeated_text")
+    assert "shared incentive to bring their data together" in repeated["text"]
