@@ -192,7 +192,20 @@ class DraftingBoardAdmin(admin.ModelAdmin):
 
 
 class EditorialFindingsMixin:
-    """An essay's or case study's admin page lists what the editorial checks found in it."""
+    """An essay's or case study's admin page lists what the editorial checks found in it, and
+    its list offers to run the checks again (they also run on every save)."""
+
+    actions = ["run_editorial_checks"]
+
+    @admin.action(description="Run the editorial checks again", permissions=["change"])
+    def run_editorial_checks(self, request, queryset):
+        for item in queryset:
+            self.render_item(item)  # rendering runs the checks and stores their findings
+        self.message_user(
+            request,
+            f"Checked {len(queryset)} {self.model._meta.verbose_name_plural}.",
+            messages.SUCCESS,
+        )
 
     @admin.display(description="editorial findings")
     def editorial_findings(self, item):

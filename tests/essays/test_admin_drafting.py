@@ -164,3 +164,18 @@ def test_the_admin_index_says_nothing_when_nothing_is_assigned(admin_client, dra
     text = page_text(admin_client.get(reverse("admin:index")))
     assert "Assigned to me" not in text
     assert "Drafting board" in text
+
+
+def test_editors_run_the_checks_again_from_the_essay_list(admin_client, draft):
+    draft.sections.filter(heading="Funding").update(
+        body="Now written.", drafting_status=DraftingStatus.DRAFTED
+    )
+    response = admin_client.post(
+        reverse("admin:essays_essay_changelist"),
+        {"action": "run_editorial_checks", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "Checked 1 essays." in page_text(response)
+    text = page_text(admin_client.get(change_url(draft)))
+    assert "“Funding” is still a placeholder" not in text
+    assert "1 of 4 sections" not in text and "3 of 4 sections drafted" in text

@@ -154,3 +154,15 @@ def test_the_samples_report_shows_its_placeholders_repeated_sentence_and_pullquo
     assert kinds.count("pullquote_not_in_text") == 1
     repeated = next(f for f in report["findings"] if f["kind"] == "repeated_text")
     assert "shared incentive to bring their data together" in repeated["text"]
+
+
+def test_recheck_runs_the_checks_on_items_changed_behind_the_admins_back(essay_in_progress):
+    essay_in_progress.sections.filter(heading="Funding").update(
+        body="", drafting_status=DraftingStatus.DRAFTED
+    )
+    stale = json.loads(run_report("--json"))
+    assert any(f["section"] == "Funding" and f["kind"] == "placeholder" for f in stale["findings"])
+
+    fresh = json.loads(run_report("--json", "--recheck"))
+    kinds = {f["kind"] for f in fresh["findings"] if f["section"] == "Funding"}
+    assert kinds == {"empty_section"}

@@ -1,10 +1,14 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from essays.drafting import drafting_state, open_days
-from essays.models import Series
+from essays.models import Essay, Series
+from essays.services import render_essay
+from portfolio.models import CaseStudy
+from portfolio.services import render_case_study
 
 FORMAT_VERSION = 1
 
@@ -26,10 +30,26 @@ class Command(BaseCommand):
             action="store_true",
             help="Exit 1 when any section is open or any finding is not accepted.",
         )
+        parser.add_argument(
+            "--recheck",
+            action="store_true",
+            help="Run the editorial checks on every essay and case study first (they also run "
+            "whenever an item is saved or imported).",
+        )
 
-    def handle(self, *args, as_json: bool, series: str | None, fail_on_findings: bool, **options):
+    def handle(
+        self,
+        *args,
+        as_json: bool,
+        series: str | None,
+        fail_on_findings: bool,
+        recheck: bool,
+        **options,
+    ):
         if series and not Series.objects.filter(slug=series).exists():
             raise CommandError(f"No series with the slug “{series}”.")
+        if recheck:
+            rerun_editorial_checks(series_slug=series)
         state = drafting_state(series_slug=series)
         report = build_report(state, series)
         if as_json:
@@ -85,6 +105,20 @@ class Command(BaseCommand):
             for p in report["progress"]
         ]
         write(format_table(["Essay", "Series", "", "Drafted"], rows))
+
+
+def rerun_editorial_checks(*, series_slug=None):
+    essays = Essay.objects.all()
+    case_studies = CaseStudy.objects.all()
+    if series_slug:
+        essays = essays.filter(series__slug=series_slug)
+        case_studies = case_studies.none()
+    for essay in essays:
+        with transaction.atomic():
+            render_essay(essay)
+    for case_study in case_studies:
+        with transaction.atomic():
+            render_case_study(case_study)
 
 
 def build_report(state, series_slug=None) -> dict:
