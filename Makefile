@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
+# The browser tests (tests/browser/) drive Debian's Chromium by this path; Playwright never
+# downloads a browser of its own.
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-only lint install install-dev serve clean
+.PHONY: run test test-only lint install install-dev serve clean browser-deps browser-system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +37,33 @@ lint: install
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 
-test-only: install
+test-only: install browser-deps
 	$(BIN)/pytest -q
 
+## What the browser tests need besides Python packages: Debian's chromium, Java (for the HTML
+## checker) and npm, installed with apt-get when missing (as root); axe-core from the npm registry
+## (npm ci). Quick when everything is there.
+browser-deps: node_modules/.package-lock.json
+
+browser-system-deps:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	    echo "The browser tests need these Debian packages:$$missing. They cannot be installed" \
+	      "here (that takes root and apt-get): install them, or set CHROMIUM to a Chromium." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian's$$missing for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi; \
+	[ -x "$(CHROMIUM)" ] || { echo "No Chromium at $(CHROMIUM): the browser tests cannot run." >&2; exit 1; }
+
+# npm ci rewrites node_modules/.package-lock.json: run again only when the lock file changes.
+node_modules/.package-lock.json: package.json package-lock.json | browser-system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache node_modules
