@@ -9,6 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from addresses.services import record_slug_change
 from civicdata.links import refresh_links_to, rerender_sources_of
 
 POSITION_HELP_TEXT = "Leave empty to add it at the end."
@@ -164,6 +165,9 @@ class RendersOnSaveMixin:
         self.render_item(item)
         if not change or {"status", "slug"} & set(form.changed_data):
             refresh_links_to(item, previous_slug=form.initial.get("slug"))
+        if change and "slug" in form.changed_data:
+            # The previous address keeps working: a permanent redirect to the new one.
+            record_slug_change(item, previous_slug=form.initial.get("slug"))
 
     def delete_model(self, request, obj):
         pk = obj.pk

@@ -62,8 +62,13 @@ ESSAY_KEYS = frozenset(
     {"title", "slug", "date", "draft", "author", "authors", "series", "weight", "summary"}
     | {PUBLISH_DATE, EXPIRY_DATE, CIVICDATA_KEY}
 )
+# A case study's plain-text fields, as portfolio.models.CaseStudy names them.
+CASE_STUDY_TEXTS = ("data_subjects", "protections", "results_used_by", "funding_model", "outcomes")
+# Lifecycle stages, as portfolio.models.Stage stores them.
+STAGES = ("scoping", "pilot", "running", "handed_over", "ended")
 CASE_STUDY_KEYS = frozenset(
     {"title", "slug", "date", "draft", "summary", "partners", "related_essays"}
+    | {"stage", "topics", "data_sources", *CASE_STUDY_TEXTS}
     | {PUBLISH_DATE, EXPIRY_DATE, CIVICDATA_KEY}
 )
 
@@ -112,6 +117,14 @@ class Partner:
 
 
 @dataclass
+class DataSource:
+    name: str
+    limitations: str
+    owner: str = ""
+    description: str = ""
+
+
+@dataclass
 class EssayDocument:
     title: str
     slug: str
@@ -143,7 +156,15 @@ class CaseStudyDocument:
     expire_at: datetime.date | None = None
     summary: str = ""
     body: str = ""
+    stage: str = ""  # one of STAGES, or "" when the file does not say
+    topics: list[str] = field(default_factory=list)  # topic names
     partners: list[Partner] = field(default_factory=list)
+    data_sources: list[DataSource] = field(default_factory=list)
+    data_subjects: str = ""
+    protections: str = ""
+    results_used_by: str = ""
+    funding_model: str = ""
+    outcomes: str = ""
     related_essays: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
     front_matter_format: str = FrontMatterFormat.YAML
@@ -585,7 +606,13 @@ def _case_study_document(front: FrontMatter, default_slug: str) -> CaseStudyDocu
     publish_at, expire_at = fields.schedule()
     status = fields.draft_status(draft, _case_study_civicdata(fields))
     summary = fields.summary()
+    stage = fields.string("stage") or ""
+    if stage and stage not in STAGES:
+        raise fields.error("stage", f"'stage' must be one of {', '.join(STAGES)}")
+    topics = fields.strings("topics") or []
     partners = _partners(fields)
+    data_sources = _data_sources(fields)
+    texts = {name: fields.string(name) or "" for name in CASE_STUDY_TEXTS}
     related = fields.strings("related_essays") or []
     for related_slug in related:
         if not _SLUG.fullmatch(related_slug):
@@ -604,7 +631,11 @@ def _case_study_document(front: FrontMatter, default_slug: str) -> CaseStudyDocu
         expire_at=expire_at,
         summary=summary,
         body=strip_blank_lines(body),
+        stage=stage,
+        topics=topics,
         partners=partners,
+        data_sources=data_sources,
+        **texts,
         related_essays=related,
         extra=fields.extra(),
         front_matter_format=front.format,
@@ -630,6 +661,43 @@ def _partners(fields):
             raise fields.error("partners", "a partner's role must be a string")
         partners.append(Partner(organization, role))
     return partners
+
+
+def _data_sources(fields):
+    """data_sources: a list of {name, owner, description, limitations}; name and limitations
+    are required (every source misrepresents reality somehow, and the page says how)."""
+    value = fields.pop("data_sources")
+    if value is None:
+        return []
+    keys = {"name", "owner", "description", "limitations"}
+    message = (
+        "'data_sources' must be a list of mappings with a name, owner, description and limitations"
+    )
+    if not isinstance(value, list):
+        raise fields.error("data_sources", message)
+    sources = []
+    for entry in value:
+        if not isinstance(entry, dict) or set(entry) - keys:
+            raise fields.error("data_sources", message)
+        if not all(isinstance(entry.get(key, ""), str) for key in keys):
+            raise fields.error("data_sources", "a data source's fields must be strings")
+        if not entry.get("name", "").strip():
+            raise fields.error("data_sources", "each data source needs a name")
+        if not entry.get("limitations", "").strip():
+            raise fields.error(
+                "data_sources",
+                f"the data source “{entry['name']}” needs its limitations: how the data "
+                "misrepresent reality",
+            )
+        sources.append(
+            DataSource(
+                name=entry["name"],
+                limitations=entry["limitations"],
+                owner=entry.get("owner", ""),
+                description=entry.get("description", ""),
+            )
+        )
+    return sources
 
 
 # --- Essay body --------------------------------------------------------------------------------
@@ -946,17 +1014,43 @@ def serialize_case_study(doc: CaseStudyDocument) -> str:
     front = {"title": doc.title, "date": doc.date, "draft": doc.draft, **_schedule_items(doc)}
     if doc.summary or "description" in doc.extra:
         front["summary"] = doc.summary
+    if doc.stage:
+        front["stage"] = doc.stage
+    if doc.topics:
+        front["topics"] = list(doc.topics)
     if doc.partners:
         front["partners"] = [
             {"organization": p.organization, **({"role": p.role} if p.role else {})}
             for p in doc.partners
         ]
+    if doc.data_sources:
+        front["data_sources"] = [
+            {
+                "name": source.name,
+                **({"owner": source.owner} if source.owner else {}),
+                **(
+                    {"description": _plain(source.description)}
+                    if _plain(source.description)
+                    else {}
+                ),
+                "limitations": _plain(source.limitations),
+            }
+            for source in doc.data_sources
+        ]
+    for name in CASE_STUDY_TEXTS:
+        if text := _plain(getattr(doc, name)):
+            front[name] = text
     if doc.related_essays:
         front["related_essays"] = list(doc.related_essays)
     if doc.status:
         front[CIVICDATA_KEY] = {"status": doc.status}
     front.update(_extra_items(doc.extra, CASE_STUDY_KEYS))
     return _with_front_matter(front, doc.front_matter_format, clean_markdown(doc.body))
+
+
+def _plain(text: str) -> str:
+    """Plain text as a case study's front matter holds it: \n line ends, no blank ends."""
+    return normalize_newlines(text or "").strip()
 
 
 def _schedule_items(doc):

@@ -22,13 +22,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from civicdata import hugo
+from addresses.services import sync_hugo_aliases
+from civicdata import hugo, revisions
 from civicdata.hugo import HugoError
 from civicdata.links import CASE_STUDY, ESSAY
 from civicdata.publishing import Status
 from essays.models import Author, Byline, Essay, Inset, InternalLink, Pullquote, Section, Series
 from essays.services import render_essay
-from portfolio.models import CaseStudy, Partner
+from portfolio.models import CaseStudy, DataSource, Partner, Topic
 from portfolio.services import render_case_study
 
 CREATED = "created"
@@ -169,11 +170,18 @@ def import_hugo_file(hugo_file: HugoFile, *, seen_slugs: dict, dry_run: bool = F
                 document.key_lines.get("slug", 1),
             )
         seen_slugs[key] = hugo_file.name
-        with transaction.atomic():
+        with (
+            transaction.atomic(),
+            revisions.recording(comment=f"Imported from {hugo_file.name}"),
+        ):
             if isinstance(document, hugo.EssayDocument):
                 action, item = save_essay(document, source=text)
             else:
                 action, item = save_case_study(document, source=text, warnings=warnings)
+            # Hugo `aliases:` (kept in front_matter_extra for export) become old addresses.
+            warnings.extend(sync_hugo_aliases(item, document.extra.get("aliases")))
+            if action != UNCHANGED and not dry_run:
+                revisions.include(item)  # stored once, with its parts, as the import left it
             if dry_run:
                 transaction.set_rollback(True)
     except HugoError as error:
@@ -350,8 +358,9 @@ def _author(name, document):
 def save_case_study(
     document: hugo.CaseStudyDocument, *, source: str, warnings: list | None = None
 ) -> tuple[str, CaseStudy]:
-    """Create or update the case study `document` describes, replacing its partners and related
-    essays; returns the action and the case study. Call inside a transaction.
+    """Create or update the case study `document` describes, replacing its partners, data
+    sources, topics and related essays; returns the action and the case study. Call inside a
+    transaction. Topics are found by their slug, and created when new.
 
     A related essay that does not exist is kept in front_matter_extra (and exported again), so
     the reference survives until that essay is imported; a note is added to `warnings`.
@@ -366,6 +375,12 @@ def save_case_study(
         for name in ("organization", "role"):
             what = f"the partner's {name}"
             _check_length(Partner, name, getattr(partner, name), what, lines.get("partners"))
+    for data_source in document.data_sources:
+        for name in ("name", "owner"):
+            what = f"the data source's {name}"
+            value = getattr(data_source, name)
+            _check_length(DataSource, name, value, what, lines.get("data_sources"))
+    topics = _topics(document)
     related = {
         essay.slug: essay for essay in Essay.objects.filter(slug__in=document.related_essays)
     }
@@ -377,6 +392,9 @@ def save_case_study(
     _set_status_and_schedule(case_study, document)
     case_study.summary = document.summary
     case_study.body = document.body
+    case_study.stage = document.stage
+    for name in hugo.CASE_STUDY_TEXTS:
+        setattr(case_study, name, getattr(document, name))
     case_study.front_matter_extra = _extra_with_date(document)
     if missing:
         case_study.front_matter_extra["related_essays"] = missing
@@ -394,6 +412,19 @@ def save_case_study(
         )
         for position, partner in enumerate(document.partners, start=1)
     )
+    case_study.data_sources.all().delete()
+    DataSource.objects.bulk_create(
+        DataSource(
+            case_study=case_study,
+            name=data_source.name,
+            owner=data_source.owner,
+            description=data_source.description,
+            limitations=data_source.limitations,
+            position=position,
+        )
+        for position, data_source in enumerate(document.data_sources, start=1)
+    )
+    case_study.topics.set(topics)
     case_study.related_essays.set(related.values())
     if warnings is not None:
         warnings.extend(
@@ -402,6 +433,27 @@ def save_case_study(
     render_case_study(case_study)
     _store_digest(case_study)
     return (UPDATED if existing else CREATED), case_study
+
+
+def _topics(document) -> list[Topic]:
+    """The document's topics, found by slug (so "Data sharing" and "data sharing" are one) or
+    created with the name the file gives."""
+    line = document.key_lines.get("topics")
+    by_slug = {}
+    for name in document.topics:
+        slug = slugify(name)
+        if not slug:
+            raise HugoError(f"the topic “{name}” needs letters or digits", line)
+        if slug in by_slug:
+            raise HugoError(f"the topics “{by_slug[slug]}” and “{name}” are the same topic", line)
+        _check_length(Topic, "name", name, "a topic", line)
+        _check_length(Topic, "slug", slug, "a topic", line)
+        by_slug[slug] = name
+    existing = {topic.slug: topic for topic in Topic.objects.filter(slug__in=by_slug)}
+    return [
+        existing.get(slug) or Topic.objects.create(slug=slug, name=name)
+        for slug, name in by_slug.items()
+    ]
 
 
 def _check_length(model, field_name, value, what, line=None):
@@ -547,6 +599,7 @@ def case_study_document(case_study: CaseStudy) -> hugo.CaseStudyDocument:
     related = {essay.slug for essay in case_study.related_essays.all()}
     related.update(slug for slug in missing if isinstance(slug, str))
     partners = sorted(case_study.partners.all(), key=lambda partner: partner.position)
+    sources = sorted(case_study.data_sources.all(), key=lambda source: source.position)
     return hugo.CaseStudyDocument(
         title=case_study.title,
         slug=case_study.slug,
@@ -554,7 +607,19 @@ def case_study_document(case_study: CaseStudy) -> hugo.CaseStudyDocument:
         **_status_and_schedule(case_study),
         summary=case_study.summary,
         body=case_study.body,
+        stage=str(case_study.stage),
+        topics=sorted((topic.name for topic in case_study.topics.all()), key=str.casefold),
         partners=[hugo.Partner(p.organization, p.role) for p in partners],
+        data_sources=[
+            hugo.DataSource(
+                name=source.name,
+                limitations=source.limitations,
+                owner=source.owner,
+                description=source.description,
+            )
+            for source in sources
+        ],
+        **{name: getattr(case_study, name) for name in hugo.CASE_STUDY_TEXTS},
         related_essays=sorted(related),
         extra=extra,
         front_matter_format=case_study.front_matter_format,
@@ -593,7 +658,9 @@ def export_hugo(outdir: Path) -> ExportReport:
     essays = Essay.objects.select_related("series").prefetch_related(
         "bylines__author", "sections", "insets", "pullquotes"
     )
-    case_studies = CaseStudy.objects.prefetch_related("partners", "related_essays")
+    case_studies = CaseStudy.objects.prefetch_related(
+        "partners", "data_sources", "topics", "related_essays"
+    )
     for folder, items in (("essays", essays), ("portfolio", case_studies)):
         (outdir / folder).mkdir(parents=True, exist_ok=True)
         for item in items.order_by("slug"):

@@ -7,12 +7,14 @@ missing or unpublished becomes plain text and is reported back, never a dead lin
 """
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import nh3
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from civicdata.links import InternalTarget, parse_internal_href
@@ -30,6 +32,7 @@ ALLOWED_ATTRIBUTES = {
     "li": {"id"},
     "ol": {"start"},
     "sup": {"id"},
+    "table": {"tabindex"},
     "th": {"scope"},
 }
 ALLOWED_CLASSES = {
@@ -69,6 +72,15 @@ class RenderedMarkdown:
 
 
 LinkResolver = Callable[[InternalTarget], str | None]
+ImageResolver = Callable[[str], "ResponsiveImage | None"]  # noqa: F821 (civicdata.renditions)
+
+
+def uploaded_image(src: str):
+    """The default image resolver: an image uploaded into Markdown, with its responsive
+    renditions (civicdata.renditions); None for an image from elsewhere, left as it is."""
+    from civicdata.renditions import responsive_image_for
+
+    return responsive_image_for(src)
 
 
 class _GfmLinkify(LinkifyIt):
@@ -103,6 +115,10 @@ _parser = _build_parser()
 
 def _rewrite_links(tokens, resolve: LinkResolver | None, links: list[LinkReport]):
     for token in tokens:
+        if token.type == "table_open":
+            # A wide table scrolls sideways in its own box (site.css): keyboard users scroll it
+            # once it has the focus.
+            token.attrSet("tabindex", "0")
         if token.type in {"th_open", "td_open"}:
             style = token.attrGet("style") or ""
             token.attrs.pop("style", None)
@@ -137,6 +153,40 @@ def _rewrite_links(tokens, resolve: LinkResolver | None, links: list[LinkReport]
         token.children = kept
 
 
+def _responsive_images(tokens, resolve_image: ImageResolver) -> dict[str, str]:
+    """Each image the resolver knows becomes its <picture>: renditions in srcset, width and
+    height (no layout shift), loading="lazy" (images in a text are below its top).
+
+    The sanitizer drops srcset and <picture> from what authors write, so the token becomes a
+    placeholder, unguessable and left alone by the sanitizer, and the <picture> (built and
+    escaped by civicdata.renditions, never from author HTML) replaces it after sanitizing.
+    Returns {placeholder: html}.
+    """
+    pictures = {}
+    nonce = secrets.token_hex(8)
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for index, child in enumerate(token.children):
+            if child.type != "image":
+                continue
+            image = resolve_image(child.attrGet("src") or "")
+            if image is None:
+                continue
+            alt = _parser.renderer.renderInlineAsText(child.children or [], _parser.options, {})
+            placeholder = Token("text", "", 0)
+            placeholder.content = f"\ue000{nonce}-{len(pictures)}\ue001"
+            pictures[placeholder.content] = image.html(alt=alt, title=child.attrGet("title") or "")
+            token.children[index] = placeholder
+    return pictures
+
+
+def _put_pictures(html: str, pictures: dict[str, str]) -> str:
+    for placeholder, picture in pictures.items():
+        html = html.replace(placeholder, picture)
+    return html
+
+
 def _link_text(children, open_index):
     """The words of a link as a reader sees them: line breaks are spaces, tags are not words."""
     depth, parts = 0, []
@@ -169,16 +219,24 @@ def sanitize_html(html: str) -> str:
 
 
 def render(
-    text: str, *, resolve_link: LinkResolver | None = None, footnote_prefix: str | None = None
+    text: str,
+    *,
+    resolve_link: LinkResolver | None = None,
+    footnote_prefix: str | None = None,
+    resolve_image: ImageResolver | None = uploaded_image,
 ) -> RenderedMarkdown:
-    """Render author Markdown to sanitized HTML, resolving internal links with `resolve_link`."""
+    """Render author Markdown to sanitized HTML, resolving internal links with `resolve_link`
+    and serving images `resolve_image` knows (by default, uploads) with their renditions."""
     env = {"docId": footnote_prefix} if footnote_prefix else {}
     tokens = _parser.parse(text or "", env)
     links: list[LinkReport] = []
     _rewrite_links(tokens, resolve_link, links)
+    pictures = _responsive_images(tokens, resolve_image) if resolve_image is not None else {}
     result = RenderedMarkdown(blocks=[], links=links)
     for start, end, is_footnotes in _top_level_chunks(tokens):
         html = sanitize_html(_parser.renderer.render(tokens[start:end], _parser.options, env))
+        if pictures:
+            html = _put_pictures(html, pictures)
         if is_footnotes:
             result.footnotes += html
         else:

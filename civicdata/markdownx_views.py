@@ -1,26 +1,19 @@
 """django-markdownx's preview and upload views, for staff only.
 
 As shipped, markdownx accepts anonymous requests on both, answers a GET to the upload view with
-a server error, trusts the browser's word that an upload is an image and keeps the file name's
-extension. Here anyone but active staff gets 403, only POST is accepted, and an upload is kept
-only if Pillow can decode it, under an extension named for what it really is.
+a server error, trusts the browser's word that an upload is an image, keeps the file name's
+extension, scales photos down to 500 pixels and keeps their comments. Here anyone but active
+staff gets 403, only POST is accepted, and an upload is kept only if Pillow can decode it, upright
+and without its metadata (civicdata.images.without_metadata), under an extension named for what
+it really is. Pages serve it through its renditions (civicdata.renditions).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest, JsonResponse
 from markdownx import views as markdownx_views
 from markdownx.forms import ImageForm
-from PIL import Image
 
-from civicdata.images import validate_image_file
-
-# What markdownx stores each format as; the browser's content type and file name are ignored.
-STORED_AS = {
-    "JPEG": ("image/jpeg", "jpg"),
-    "PNG": ("image/png", "png"),
-    "WEBP": ("image/webp", "webp"),
-    "GIF": ("image/gif", "gif"),
-}
+from civicdata.images import validate_image_file, without_metadata
 
 
 class StaffOnlyMixin:
@@ -44,7 +37,8 @@ class MarkdownifyView(StaffOnlyMixin, markdownx_views.MarkdownifyView):
 
 class ImageUploadForm(ImageForm):
     """markdownx's upload form, which checks only the content type the browser claims, with
-    civicdata's Pillow check on the file itself. Every error is reported on `image`."""
+    civicdata's Pillow check on the file itself, keeping the image without its metadata.
+    Every error is reported on `image`."""
 
     def clean(self):
         if self.has_error("image"):
@@ -52,17 +46,17 @@ class ImageUploadForm(ImageForm):
         try:
             upload = super().clean()  # markdownx: something uploaded, a listed type, not too big
             validate_image_file(upload)
-            with Image.open(upload) as image:
-                image_format = image.format
-            upload.seek(0)
-            if image_format not in STORED_AS:
-                raise ValidationError("This kind of image cannot be inserted into the text.")
+            # Named `<name>.<real extension>`; markdownx stores it under a random name.
+            self.cleaned_data["image"] = without_metadata(upload)
         except ValidationError as error:
             raise ValidationError({"image": error.messages}) from None
-        # markdownx re-encodes to (and names the file after) the content type it is given.
-        upload.content_type, extension = STORED_AS[image_format]
-        upload.name = f"image.{extension}"
         return self.cleaned_data
+
+    def save(self, commit=True):
+        """Store the cleaned image as it is: markdownx's own save would re-encode it from the
+        raw upload, metadata and all, scaled down to 500 pixels."""
+        image = self.cleaned_data["image"]
+        return self._save(image, image.name, commit)
 
 
 class ImageUploadView(StaffOnlyMixin, markdownx_views.ImageUploadView):

@@ -5,6 +5,7 @@ environment variables; the defaults are safe for local development only, and pro
 (DEBUG off) refuses to start without a real SECRET_KEY.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -45,20 +46,29 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "markdownx",
+    # Revisions of essays and case studies with their parts (civicdata/revisions.py).
+    "reversion",
     "essays",
     "portfolio",
+    "addresses",
+    "reviews",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An ETag from each response's content and 304 to a conditional GET (civicdata/caching.py).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the view's 404 first: an old address redirects to the item's new one.
+    "addresses.middleware.OldAddressRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "civicdata.urls"
@@ -74,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civicdata.context_processors.site",
+                "civicdata.metadata.page_address",
             ],
         },
     },
@@ -106,11 +117,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Uploads (media): files under MEDIA_ROOT by default, served by Django while DEBUG is on and by a
+# web server or object storage in production. MEDIA_STORAGE names any Django storage backend
+# (e.g. django-storages' "storages.backends.s3.S3Storage"), MEDIA_STORAGE_OPTIONS its options
+# as a JSON object; MEDIA_URL is where readers fetch the files (README: Media files).
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+try:
+    MEDIA_STORAGE_OPTIONS = json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS") or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE_OPTIONS is not valid JSON: {error}") from None
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": MEDIA_STORAGE_OPTIONS,
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -130,6 +152,8 @@ CIVICDATA_SITE_NAME = os.environ.get("SITE_NAME", "civicdata")
 CIVICDATA_WORDS_PER_MINUTE = 220
 # A Hugo file larger than this is refused by import_hugo.
 CIVICDATA_HUGO_MAX_FILE_BYTES = int(os.environ.get("HUGO_MAX_FILE_BYTES", 2 * 1024 * 1024))
+# Seconds browsers and a CDN may keep a public page before asking again (civicdata/caching.py).
+CIVICDATA_CACHE_MAX_AGE = int(os.environ.get("CACHE_MAX_AGE", 300))
 
 # django-markdownx: the preview uses exactly the renderer readers get.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "civicdata.markdown.render_markdown"

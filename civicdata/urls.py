@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from civicdata import markdownx_views
+from civicdata import markdownx_views, views
+from civicdata.caching import public_page
+from civicdata.feeds import LatestFeed
+from civicdata.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,6 +20,13 @@ urlpatterns = [
     path("markdownx/upload/", markdownx_views.ImageUploadView.as_view(), name="markdownx_upload"),
     path("", include("essays.urls")),
     path("", include("portfolio.urls")),
+    # Review links for partners: never cached, never indexed (reviews/views.py).
+    path("", include("reviews.urls")),
+    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("feed/", public_page(LatestFeed()), name="feed"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public_page(views.robots_txt), name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

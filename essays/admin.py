@@ -21,6 +21,8 @@ from civicdata.admin_forms import (
 )
 from civicdata.links import ESSAY
 from civicdata.publishing import Status
+from civicdata.revision_admin import RevisionsAdminMixin
+from reviews.admin import ReviewLinksAdminMixin
 
 from .board_admin import EditorialFindingsMixin
 from .models import (
@@ -241,6 +243,8 @@ class HasPlaceholderSectionsFilter(admin.SimpleListFilter):
 
 @admin.register(Essay)
 class EssayAdmin(
+    RevisionsAdminMixin,
+    ReviewLinksAdminMixin,
     EditorialFindingsMixin,
     PublicationAdminMixin,
     RendersOnSaveMixin,

@@ -15,6 +15,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 
+from civicdata import revisions
+
 from .drafting import drafting_state
 from .models import BoardSection, DraftingStatus, Finding
 from .services import accept_findings, render_essay, reopen_findings, set_drafting_status
@@ -149,14 +151,19 @@ class DraftingBoardAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context=extra_context)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "drafting_status" in form.changed_data:
-            # Readers see a placeholder as "still being written": their page changes too.
-            render_essay(obj.essay)
+        what = " and ".join(form[name].label.lower() for name in form.changed_data)
+        with revisions.recording(
+            user=request.user, comment=f"Drafting board: {what} of “{obj}” changed."
+        ):
+            super().save_model(request, obj, form, change)
+            if "drafting_status" in form.changed_data:
+                # Readers see a placeholder as "still being written": their page changes too.
+                render_essay(obj.essay)
+            revisions.include(obj.essay)
 
     def _set_status(self, request, queryset, status):
         sections = list(queryset.select_related("essay"))
-        set_drafting_status(sections=sections, status=status)
+        set_drafting_status(sections=sections, status=status, user=request.user)
         self.message_user(
             request, f"{len(sections)} sections marked {status.label.lower()}.", messages.SUCCESS
         )

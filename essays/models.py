@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -89,22 +90,14 @@ class EssayQuerySet(PublishableQuerySet):
         )
 
     def for_public_page(self):
-        """An essay with what its public page shows: series, bylines, how many sections are
-        still being written, and the published case studies about it. Body and contents are
-        stored rendered, so its parts are not loaded."""
-        from portfolio.models import CaseStudy
-
+        """An essay with what its public page shows: series, bylines and how many sections are
+        still being written (the case studies it mentions are
+        `CaseStudy.objects.published().mentioned_in(essay)`). Body and contents are stored
+        rendered, so its parts are not loaded."""
         return (
             self.with_drafting_progress()
             .select_related("series")
-            .prefetch_related(
-                "bylines__author",
-                models.Prefetch(
-                    "case_studies",
-                    queryset=CaseStudy.objects.published(),
-                    to_attr="published_case_studies",
-                ),
-            )
+            .prefetch_related("bylines__author")
         )
 
 
@@ -451,3 +444,17 @@ class AcceptedFinding(models.Model):
 
     def __str__(self):
         return f"Accepted: {self.reason[:60]}"
+
+
+# Revisions (django-reversion; civicdata/revisions.py records, compares and restores them): an
+# essay is stored with its parts. What rendering derives is left out, as a restored essay is
+# rendered again.
+reversion.register(Byline)
+reversion.register(Section, exclude=["anchor", "body_html"])
+reversion.register(Inset, exclude=["body_html"])
+reversion.register(Pullquote, exclude=["body_html"])
+reversion.register(
+    Essay,
+    follow=["sections", "insets", "pullquotes", "bylines"],
+    exclude=["body_html", "table_of_contents", "word_count", "created_at", "updated_at"],
+)

@@ -6,10 +6,11 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from civicdata import editorial_checks as checks
+from civicdata import revisions
 from civicdata.links import published_urls, record_links
 from civicdata.markdown import count_words, internal_targets, render
 
-from .models import AcceptedFinding, Essay, Finding, FindingKind, Section
+from .models import AcceptedFinding, DraftingStatus, Essay, Finding, FindingKind, Section
 
 
 def _unique_anchors(sections):
@@ -235,18 +236,26 @@ def record_findings(item, findings) -> None:
 
 
 @transaction.atomic
-def set_drafting_status(*, sections, status: str) -> int:
+def set_drafting_status(*, sections, status: str, user=None) -> int:
     """Set the drafting status of several sections and re-render each essay they belong to once,
-    so readers see a section as written (or still being written) the moment it changes."""
+    so readers see a section as written (or still being written) the moment it changes. Each
+    essay changed gets a revision, by `user`."""
     essays = {}
-    for section in sections:
-        if section.drafting_status != status:
-            section.drafting_status = status
-            section.full_clean(exclude=["essay"])
-            section.save(update_fields=["drafting_status"])
-            essays[section.essay_id] = section.essay
-    for essay in essays.values():
-        render_essay(essay)
+    changed = []
+    with revisions.recording(user=user):
+        for section in sections:
+            if section.drafting_status != status:
+                section.drafting_status = status
+                section.full_clean(exclude=["essay"])
+                section.save(update_fields=["drafting_status"])
+                essays[section.essay_id] = section.essay
+                changed.append(f"“{section.heading or 'the opening'}”")
+        for essay in essays.values():
+            render_essay(essay)
+            revisions.include(essay)
+        if changed:
+            label = DraftingStatus(status).label.lower()
+            revisions.describe(f"Marked {label}: {', '.join(changed)}.")
     return len(essays)
 
 

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from civicdata.views import DraftPreviewMixin
+from portfolio.models import CaseStudy
 
 from .models import Essay, Series
 from .outline import SeriesOutline
@@ -72,5 +73,7 @@ class EssayDetailView(DraftPreviewMixin, DetailView):
             part=outline.part_of(essay),
             previous_essay=outline.previous_of(essay),
             next_essay=outline.next_of(essay),
+            # Those its text links to and those listing it as related (portfolio.models).
+            case_studies=list(CaseStudy.objects.published().mentioned_in(essay)),
         )
         return super().get_context_data(**kwargs)

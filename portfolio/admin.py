@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected
+from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from civicdata.admin_forms import (
@@ -10,10 +13,28 @@ from civicdata.admin_forms import (
     RendersOnSaveMixin,
 )
 from civicdata.links import CASE_STUDY
+from civicdata.revision_admin import RevisionsAdminMixin
 from essays.board_admin import EditorialFindingsMixin
+from reviews.admin import ReviewLinksAdminMixin
 
-from .models import CaseStudy, Partner
+from .forms import CONFIRM_FIELD, CaseStudyAdminForm
+from .models import CaseStudy, DataSource, Partner, Topic, essays_linking_to
 from .services import render_case_study
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "case_study_count"]
+    ordering = ["name"]  # Meta.ordering does not apply to the counting (GROUP BY) query
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(case_study_count=Count("case_studies"))
+
+    @admin.display(description="case studies", ordering="case_study_count")
+    def case_study_count(self, topic):
+        return topic.case_study_count
 
 
 class PartnerInline(admin.TabularInline):
@@ -24,8 +45,18 @@ class PartnerInline(admin.TabularInline):
     extra = 0
 
 
+class DataSourceInline(admin.StackedInline):
+    model = DataSource
+    formset = PositionedInlineFormSet
+    fields = [("name", "owner", "position"), "description", "limitations"]
+    ordering = ["position"]
+    extra = 0
+
+
 @admin.register(CaseStudy)
 class CaseStudyAdmin(
+    RevisionsAdminMixin,
+    ReviewLinksAdminMixin,
     EditorialFindingsMixin,
     PublicationAdminMixin,
     RendersOnSaveMixin,
@@ -34,18 +65,30 @@ class CaseStudyAdmin(
 ):
     render_item = staticmethod(render_case_study)
     link_kind = CASE_STUDY
+    form = CaseStudyAdminForm
 
-    list_display = ["title", "visibility", "date", "has_hero_image"]
-    list_filter = ["status", "date"]
-    search_fields = ["title", "summary", "body", "partners__organization"]
-    search_help_text = "Searches titles, summaries, text and partner organizations."
+    list_display = ["title", "visibility", "stage", "date", "has_hero_image"]
+    list_filter = ["status", "stage", "topics", "date"]
+    search_fields = ["title", "summary", "body", "partners__organization", "data_sources__name"]
+    search_help_text = "Searches titles, summaries, text, partner organizations and data sources."
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["related_essays"]
+    autocomplete_fields = ["topics", "related_essays"]
     readonly_fields = ["hero_image_preview", "editorial_findings"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "date", "summary", "body"]}),
+        # CONFIRM_FIELD stays hidden unless a save would rename or unpublish a case study that
+        # essays link to (CaseStudyAdminForm).
+        (None, {"fields": [CONFIRM_FIELD, "title", "slug", "date", "summary", "body"]}),
         PUBLICATION_FIELDSET,
+        ("The project", {"fields": ["stage", "topics", "funding_model", "outcomes"]}),
+        (
+            "People in the data",
+            {
+                "fields": ["data_subjects", "protections", "results_used_by"],
+                "description": "Plain text, shown to readers as written; a blank line starts "
+                "a new paragraph.",
+            },
+        ),
         (
             "Hero image",
             {"fields": ["hero_image", "hero_image_preview", "hero_image_alt"]},
@@ -54,7 +97,37 @@ class CaseStudyAdmin(
         ("Editorial checks", {"fields": ["editorial_findings"]}),
         HUGO_ROUND_TRIP_FIELDSET,
     ]
-    inlines = [PartnerInline]
+    inlines = [PartnerInline, DataSourceInline]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        case_study = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "essays_linking_here": (
+                list(case_study.essays_linking_here()) if case_study is not None else []
+            ),
+        }
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (
+                type(self)._delete_selected_naming_essays,
+                name,
+                description,
+            )
+        return actions
+
+    def _delete_selected_naming_essays(self, request, queryset):
+        """Django's delete action, whose confirmation page also names the essays linking to the
+        case studies about to go."""
+        response = delete_selected(self, request, queryset)
+        if isinstance(response, TemplateResponse):
+            slugs = queryset.values_list("slug", flat=True)
+            response.context_data["essays_linking_here"] = list(essays_linking_to(slugs))
+        return response
 
     @admin.display(description="hero image", boolean=True, ordering="hero_image")
     def has_hero_image(self, case_study):

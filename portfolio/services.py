@@ -5,6 +5,7 @@ from django.db import transaction
 from civicdata import editorial_checks as checks
 from civicdata.links import published_urls, record_links
 from civicdata.markdown import internal_targets, render
+from civicdata.renditions import ensure_renditions
 from essays.models import FindingKind
 from essays.services import body_findings, link_findings, record_findings
 
@@ -13,12 +14,18 @@ from .models import CaseStudy
 
 @transaction.atomic
 def render_case_study(case_study: CaseStudy) -> CaseStudy:
-    """Render the case study's Markdown to sanitized HTML, resolving and recording its links."""
+    """Render the case study's Markdown to sanitized HTML, resolving and recording its links,
+    and make its hero image's renditions (those missing: an unchanged image makes none)."""
     rendered = render(
         case_study.body, resolve_link=published_urls(internal_targets(case_study.body)).get
     )
     case_study.body_html = rendered.html
-    CaseStudy.objects.filter(pk=case_study.pk).update(body_html=case_study.body_html)
+    hero = ensure_renditions(case_study.hero_image.name) if case_study.hero_image else None
+    case_study.hero_image_renditions = hero.to_dict() if hero else {}
+    case_study.__dict__.pop("hero", None)  # the cached property, computed from the old value
+    CaseStudy.objects.filter(pk=case_study.pk).update(
+        body_html=case_study.body_html, hero_image_renditions=case_study.hero_image_renditions
+    )
     record_links(case_study, rendered.links)
     findings = [*body_findings(case_study.body), *link_findings(rendered.links)]
     findings.extend(

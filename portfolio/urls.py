@@ -1,10 +1,17 @@
 from django.urls import path
 
+from civicdata.caching import public_page
+
 from . import views
 
 app_name = "portfolio"
 
 urlpatterns = [
-    path("portfolio/", views.CaseStudyListView.as_view(), name="casestudy_list"),
-    path("portfolio/<slug:slug>/", views.CaseStudyDetailView.as_view(), name="casestudy_detail"),
+    # public_page: cacheable by browsers and a CDN, with an ETag (civicdata/caching.py).
+    path("portfolio/", public_page(views.CaseStudyListView.as_view()), name="casestudy_list"),
+    path(
+        "portfolio/<slug:slug>/",
+        public_page(views.CaseStudyDetailView.as_view()),
+        name="casestudy_detail",
+    ),
 ]

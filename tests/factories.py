@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from civicdata.publishing import Status
 from essays.models import Author, Byline, DraftingStatus, Essay, Inset, Pullquote, Section, Series
-from portfolio.models import CaseStudy, Partner
+from portfolio.models import CaseStudy, DataSource, Partner, Topic
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -112,4 +112,52 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     case_study = factory.SubFactory(CaseStudyFactory)
     organization = factory.Sequence(lambda n: f"Organization {n}")
     role = "Data provider"
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class ReviewLinkFactory(factory.django.DjangoModelFactory):
+    """A review link made as editors make them (reviews.services.create_review_link), for a
+    draft essay unless `item` says otherwise. Its token, the end of its address, is `.token`
+    and its address `.address`."""
+
+    class Meta:
+        model = "reviews.ReviewLink"
+
+    item = factory.SubFactory(EssayFactory, status=Status.DRAFT)
+    created_by = factory.SubFactory(UserFactory)
+    days = 7
+    recipient = "County data team"
+
+    @classmethod
+    def _create(cls, model_class, *, item, created_by, days, recipient):
+        from django.urls import reverse
+
+        from reviews.services import create_review_link
+
+        link, token = create_review_link(
+            item=item, created_by=created_by, days=days, recipient=recipient
+        )
+        link.token = token
+        link.address = reverse("reviews:review_copy", kwargs={"token": token})
+        return link
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.LazyAttribute(lambda topic: topic.name.lower().replace(" ", "-"))
+
+
+class DataSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataSource
+
+    case_study = factory.SubFactory(CaseStudyFactory)
+    name = factory.Sequence(lambda n: f"Records {n}")
+    owner = "County courts"
+    description = "What was recorded."
+    limitations = "Counts what the institution did, not what people did."
     position = factory.Sequence(lambda n: n + 1)

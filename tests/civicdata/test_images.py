@@ -16,6 +16,10 @@ from civicdata.images import validate_image_file
 NOT_READABLE = "This file is not a readable JPEG, PNG, WebP or GIF image."
 WRONG_FORMAT = "Only JPEG, PNG, WebP and GIF images are accepted."
 TOO_MANY_PIXELS = "This image has too many pixels."
+SVG = (
+    "SVG images are not accepted: they can carry scripts. Export the drawing as a PNG and "
+    "upload that."
+)
 
 
 def image_bytes(image_format, size=(40, 30), mode="RGB", **save_options):
@@ -102,7 +106,12 @@ def test_an_svg_is_refused():
         b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
         b"<script>alert(1)</script></svg>"
     )
-    assert refusal(upload(svg, name="logo.svg", content_type="image/svg+xml")) == NOT_READABLE
+    assert refusal(upload(svg, name="logo.svg", content_type="image/svg+xml")) == SVG
+
+
+def test_an_svg_named_png_is_refused_as_svg():
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
+    assert refusal(upload(svg, name="chart.png")) == SVG
 
 
 def test_a_truncated_png_is_refused():
@@ -216,3 +225,147 @@ def test_a_case_study_with_a_fake_image_upload_is_refused_on_the_image_field(set
     with pytest.raises(ValidationError) as caught:
         case_study.full_clean()
     assert caught.value.message_dict["hero_image"] == [NOT_READABLE]
+
+
+# --- Animations ---
+
+
+def animation(frames, size=(20, 20), image_format="GIF"):
+    buffer = io.BytesIO()
+    colours = ["red", "green", "blue"]
+    images = [Image.new("RGB", size, colours[n % 3]) for n in range(frames)]
+    images[0].save(buffer, format=image_format, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
+def test_an_animation_with_too_many_frames_for_its_size_is_refused(monkeypatch):
+    monkeypatch.setattr(images, "MAX_ANIMATION_PIXELS", 20 * 20 * 5)
+    validate_image_file(upload(animation(5), name="ok.gif"))
+    refused = refusal(upload(animation(6), name="long.gif"))
+    assert refused == "This animation has too many frames for its size."
+
+
+# --- Stored without metadata ---
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+BODY_SERIAL_NUMBER = 0xA431
+XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>Secret place</rdf:RDF></x:xmpmeta>'
+
+
+def srgb_profile():
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def camera_exif(orientation=1):
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    exif[0x010F] = "PhoneMaker"
+    exif[BODY_SERIAL_NUMBER] = "SERIAL-12345"
+    exif[GPS_IFD] = {1: "N", 2: (52.0, 31.0, 12.5), 3: "E", 4: (13.0, 24.0, 36.0)}
+    return exif
+
+
+def stripped(content, name):
+    cleaned = images.without_metadata(upload(content, name=name))
+    data = cleaned.read()
+    return cleaned, data, Image.open(io.BytesIO(data))
+
+
+def assert_no_metadata(data, image):
+    exif = image.getexif()
+    assert not exif.get_ifd(GPS_IFD)
+    assert BODY_SERIAL_NUMBER not in exif and ORIENTATION not in exif
+    assert not {"exif", "xmp", "comment", "XML:com.adobe.xmp", "Comment"} & set(image.info)
+    for secret in (b"SERIAL-12345", b"PhoneMaker", b"Secret place", b"at home"):
+        assert secret not in data
+
+
+def test_a_jpeg_with_gps_comes_out_upright_without_it_but_with_its_colour_profile():
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "orange").save(
+        buffer,
+        "JPEG",
+        exif=camera_exif(orientation=6),
+        comment=b"at home",
+        xmp=XMP,
+        icc_profile=srgb_profile(),
+    )
+    with Image.open(io.BytesIO(buffer.getvalue())) as original:
+        assert original.getexif().get_ifd(GPS_IFD)  # the photo does carry a position
+
+    cleaned, data, image = stripped(buffer.getvalue(), "IMG_0001.JPG")
+
+    assert (cleaned.name, cleaned.content_type, image.format) == (
+        "img_0001.jpg",
+        "image/jpeg",
+        "JPEG",
+    )
+    assert image.size == (40, 60)  # rotated as the orientation said, before it was dropped
+    assert_no_metadata(data, image)
+    assert image.info["icc_profile"] == srgb_profile()
+
+
+def test_a_png_loses_its_text_chunks_and_exif():
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "at home")
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    buffer = io.BytesIO()
+    Image.new("RGBA", (30, 20), (0, 0, 0, 0)).save(buffer, "PNG", pnginfo=info, exif=camera_exif())
+    _cleaned, data, image = stripped(buffer.getvalue(), "chart.png")
+    assert image.format == "PNG" and image.mode == "RGBA"
+    assert_no_metadata(data, image)
+
+
+def test_a_webp_loses_its_exif_and_xmp():
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), "green").save(buffer, "WEBP", exif=camera_exif(), xmp=XMP)
+    _cleaned, data, image = stripped(buffer.getvalue(), "photo.webp")
+    assert image.format == "WEBP"
+    assert_no_metadata(data, image)
+
+
+def test_an_animated_gif_keeps_its_frames_and_timing_but_not_its_comment():
+    buffer = io.BytesIO()
+    frames = [Image.new("RGB", (20, 20), colour) for colour in ("red", "green", "blue")]
+    frames[0].save(
+        buffer,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=[50, 60, 70],
+        loop=0,
+        comment=b"at home",
+    )
+    _cleaned, data, image = stripped(buffer.getvalue(), "animation.gif")
+    assert image.n_frames == 3
+    durations = []
+    for frame in range(3):
+        image.seek(frame)
+        durations.append(image.info["duration"])
+    assert durations == [50, 60, 70]
+    assert_no_metadata(data, image)
+
+
+def test_a_stripped_image_is_named_for_what_it_is():
+    cleaned, _data, image = stripped(image_bytes("PNG"), "Photo of Jane.JPG")
+    assert (cleaned.name, image.format) == ("photo-of-jane.png", "PNG")
+
+
+def test_the_upload_field_checks_and_strips_what_a_form_receives():
+    field = images.ImageUploadField(required=False)
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "orange").save(buffer, "JPEG", exif=camera_exif(orientation=6))
+    cleaned = field.clean(upload(buffer.getvalue(), name="photo.jpg"))
+    with Image.open(cleaned) as image:
+        assert image.size == (40, 60)
+        assert not image.getexif()
+    with pytest.raises(ValidationError) as caught:
+        field.clean(upload(b"<html></html>", name="page.png"))
+    assert caught.value.messages == [NOT_READABLE]
+    assert field.clean(None) is None
+    assert 'accept="image/jpeg,image/png,image/webp,image/gif"' in field.widget.render("x", None)

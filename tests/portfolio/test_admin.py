@@ -75,7 +75,11 @@ def test_case_study_page_edits_partners_in_order_and_picks_essays_by_search(
     admin_client, case_study
 ):
     response = admin_client.get(change_url(case_study))
-    (partners,) = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    formsets = {
+        inline.formset.prefix: inline.formset
+        for inline in response.context["inline_admin_formsets"]
+    }
+    partners = formsets["partners"]
     assert [form.instance.organization for form in partners.forms] == [
         "County courts",
         "State prisons",

@@ -11,8 +11,15 @@ from django.db import IntegrityError, transaction
 from PIL import Image
 
 from civicdata.publishing import Status
-from portfolio.models import CaseStudy, Partner
-from tests.factories import CaseStudyFactory, EssayFactory, PartnerFactory, UserFactory
+from portfolio.models import CaseStudy, DataSource, Partner, Stage, Topic
+from tests.factories import (
+    CaseStudyFactory,
+    DataSourceFactory,
+    EssayFactory,
+    PartnerFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +193,73 @@ def test_staff_without_the_change_permission_see_only_published_case_studies(cas
 def test_permission_to_change_essays_does_not_reveal_draft_case_studies(case_studies):
     staff = _user_with_permission("change_essay", is_staff=True)
     assert list(CaseStudy.objects.visible_to(staff)) == [case_studies["published"]]
+
+
+# --- Topics, stages and data sources ---
+
+
+def test_topic_is_named_and_filters_the_portfolio():
+    topic = TopicFactory(name="Criminal justice", slug="criminal-justice")
+    assert str(topic) == "Criminal justice"
+    assert topic.get_absolute_url() == "/portfolio/?topic=criminal-justice"
+
+
+def test_data_source_is_named_by_name_and_owner():
+    assert (
+        str(DataSourceFactory(name="Jail bookings", owner="Sheriff")) == "Jail bookings (Sheriff)"
+    )
+    assert str(DataSourceFactory(name="Census", owner="")) == "Census"
+
+
+def test_a_stage_outside_the_choices_is_refused_by_the_database():
+    case_study = CaseStudyFactory(stage=Stage.PILOT)
+    CaseStudyFactory(stage="")  # not said: allowed
+    assert_refused_by_database(
+        lambda: CaseStudy.objects.filter(pk=case_study.pk).update(stage="finished")
+    )
+
+
+def test_a_data_source_without_limitations_is_refused_by_the_database():
+    assert_refused_by_database(lambda: DataSourceFactory(limitations=""))
+
+
+def test_two_data_sources_of_a_case_study_cannot_share_a_position():
+    case_study = CaseStudyFactory()
+    DataSourceFactory(case_study=case_study, position=1)
+    assert_refused_by_database(lambda: DataSourceFactory(case_study=case_study, position=1))
+
+
+def test_editor_is_told_to_say_how_a_data_source_misrepresents_reality():
+    source = DataSourceFactory.build(case_study=CaseStudyFactory(), limitations="  \n ")
+    with pytest.raises(ValidationError) as caught:
+        source.full_clean()
+    assert caught.value.message_dict["limitations"] == [
+        "Say how these data misrepresent reality; every source does."
+    ]
+
+
+def test_deleting_a_case_study_removes_its_data_sources_but_keeps_its_topics():
+    case_study = CaseStudyFactory()
+    DataSourceFactory(case_study=case_study)
+    case_study.topics.add(TopicFactory(name="Housing"))
+    case_study.delete()
+    assert not DataSource.objects.exists()
+    assert Topic.objects.filter(name="Housing").exists()
+
+
+def test_topics_offered_to_readers_are_those_of_published_case_studies():
+    shown, hidden = TopicFactory(name="Shown"), TopicFactory(name="Hidden")
+    CaseStudyFactory().topics.add(shown)
+    CaseStudyFactory(status=Status.DRAFT).topics.add(hidden)
+    TopicFactory(name="Unused")
+    assert list(Topic.objects.of_published_case_studies()) == [shown]
+
+
+def test_case_studies_filter_by_topic_and_stage():
+    housing = TopicFactory(name="Housing")
+    both = CaseStudyFactory(stage=Stage.PILOT)
+    both.topics.add(housing)
+    CaseStudyFactory(stage=Stage.PILOT)
+    CaseStudyFactory().topics.add(housing)
+    assert list(CaseStudy.objects.filtered(topic="housing", stage="pilot")) == [both]
+    assert CaseStudy.objects.filtered().count() == 3

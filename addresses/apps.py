@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AddressesConfig(AppConfig):
+    name = "addresses"
+    verbose_name = "Old addresses"
