@@ -2,14 +2,18 @@
 and re-rendering after a save."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.formats import date_format
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from civicdata.links import refresh_links_to, rerender_sources_of
+from civicdata.publishing import Status
+from civicdata.roles import AUTHOR_STATUSES, can_publish, may_change
 
 POSITION_HELP_TEXT = "Leave empty to add it at the end."
 
@@ -33,12 +37,153 @@ PUBLICATION_FIELDSET = (
 )
 
 
+class PublishableAdminForm(forms.ModelForm):
+    """Refuses to overwrite an item someone else saved after this form was opened.
+
+    The form carries the item's `updated_at` as it was when the page loaded; on save the stored
+    one is read under a row lock and must still be the same. The editor's text stays in the
+    form, so nothing typed is lost.
+    """
+
+    edited_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        fields = "__all__"  # noqa: DJ007 (the admin passes the fields of its fieldsets)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["edited_version"] = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        stored = (
+            type(self.instance)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if stored is not None and stored.isoformat() != self.data.get(
+            self.add_prefix("edited_version")
+        ):
+            raise forms.ValidationError(self._conflict_message(stored), code="edit_conflict")
+        return cleaned_data
+
+    def _conflict_message(self, stored):
+        from django.contrib.admin.models import LogEntry
+
+        when = date_format(timezone.localtime(stored), "DATETIME_FORMAT")
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.instance),
+                object_id=str(self.instance.pk),
+            )
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        who = entry.user.get_username() if entry and entry.user else "Someone else"
+        name = self.instance._meta.verbose_name
+        return (
+            f"{who} saved this {name} at {when}, after you opened it, so your changes were not "
+            f"saved. What you wrote is still below: copy it, open the {name} again to see the "
+            "latest version, and apply your changes there."
+        )
+
+
 class PublicationAdminMixin:
-    """The list column saying what readers see of an item now."""
+    """Who may change and publish an item (civicdata.roles, checked object by object), the list
+    column saying what readers see of it now, and the publish and unpublish actions."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user, self.model)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields += [name for name in EDITOR_ONLY_FIELDS if _has_field(self.model, name)]
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        status = form.base_fields.get("status")
+        if status is not None and not self.has_publish_permission(request):
+            allowed = {*AUTHOR_STATUSES, *([obj.status] if obj else [])}
+            status.choices = [choice for choice in status.choices if choice[0] in allowed]
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "edited_version"]}), *rest]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="visibility", ordering="status")
     def visibility(self, item):
         return "Live" if item.is_published else item.visibility_note
+
+    @admin.action(description="Publish (at their scheduled time, if any)", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        count = _set_status(queryset, Status.PUBLISHED)
+        self.message_user(request, f"{count} published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = _set_status(queryset, Status.UNPUBLISHED)
+        self.message_user(request, f"{count} unpublished.", messages.SUCCESS)
+
+
+# Publishing decisions: authors see these fields but cannot change them.
+EDITOR_ONLY_FIELDS = ("publish_at", "expire_at", "announced")
+
+
+def _has_field(model, name):
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+@transaction.atomic
+def _set_status(queryset, status):
+    """Give every item `status`, and re-render the pages linking to those whose visibility
+    changed."""
+    changed = [item for item in queryset.select_for_update() if item.status != status]
+    for item in changed:
+        item.status = status
+        item.save(update_fields=["status", "updated_at"])
+        refresh_links_to(item)
+    return len(changed)
+
+
+class ChildOfPublishableInlineMixin:
+    """Sections, partners and other rows of an item: changed by whoever may change the item."""
+
+    def has_add_permission(self, request, obj):
+        allowed = super().has_add_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj))
 
 
 class MarkdownxAdminMixin:
@@ -162,7 +307,7 @@ class RendersOnSaveMixin:
         super().save_related(request, form, formsets, change)
         item = form.instance
         self.render_item(item)
-        if not change or {"status", "slug"} & set(form.changed_data):
+        if not change or {"status", "slug", "publish_at", "expire_at"} & set(form.changed_data):
             refresh_links_to(item, previous_slug=form.initial.get("slug"))
 
     def delete_model(self, request, obj):

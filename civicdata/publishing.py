@@ -1,5 +1,6 @@
 """What readers may see: the one visibility rule, shared by essays and case studies."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -70,6 +71,15 @@ class Publishable(models.Model):
         null=True,
         blank=True,
         help_text="Optional: readers no longer see the item from this moment.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Authors may edit what they created while it is unpublished.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,10 +13,12 @@ from django.utils.http import urlencode
 from civicdata.admin_forms import (
     HUGO_ROUND_TRIP_FIELDSET,
     PUBLICATION_FIELDSET,
+    ChildOfPublishableInlineMixin,
     MarkdownxAdminMixin,
     MarkdownxInlinesMixin,
     PositionedInlineFormSet,
     PublicationAdminMixin,
+    PublishableAdminForm,
     RendersOnSaveMixin,
 )
 from civicdata.links import ESSAY
@@ -68,7 +70,7 @@ class AuthorAdmin(admin.ModelAdmin):
         return author.essay_count
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(ChildOfPublishableInlineMixin, admin.TabularInline):
     model = Byline
     formset = PositionedInlineFormSet
     fields = ["author", "position"]
@@ -80,7 +82,7 @@ class BylineInline(admin.TabularInline):
 PUBLISH_OPEN_SECTIONS_FIELD = "publish_with_open_sections"
 
 
-class EssayAdminForm(forms.ModelForm):
+class EssayAdminForm(PublishableAdminForm):
     publish_with_open_sections = forms.BooleanField(
         required=False,
         label="Publish with sections still being written",
@@ -88,9 +90,8 @@ class EssayAdminForm(forms.ModelForm):
         "progress: readers will see them as 'still being written'.",
     )
 
-    class Meta:
+    class Meta(PublishableAdminForm.Meta):
         model = Essay
-        fields = "__all__"  # noqa: DJ007 (the admin passes the fields of its fieldsets)
 
 
 class SectionFormSet(PositionedInlineFormSet):
@@ -127,7 +128,7 @@ class SectionFormSet(PositionedInlineFormSet):
         return was != Status.PUBLISHED
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(ChildOfPublishableInlineMixin, admin.StackedInline):
     model = Section
     formset = SectionFormSet
     fieldsets = [
@@ -173,7 +174,7 @@ class PlacedBlockFormSet(BaseInlineFormSet):
         }
 
 
-class PlacedBlockInline(admin.StackedInline):
+class PlacedBlockInline(ChildOfPublishableInlineMixin, admin.StackedInline):
     """Insets and pullquotes: their section is chosen among this essay's sections only."""
 
     formset = PlacedBlockFormSet
@@ -250,6 +251,7 @@ class EssayAdmin(
     render_item = staticmethod(render_essay)
     link_kind = ESSAY
     form = EssayAdminForm
+    actions = ["publish_now", "unpublish", "run_editorial_checks"]
 
     list_display = ["title", "series", "series_position", "visibility", "date", "placeholders"]
     list_display_links = ["title"]

@@ -135,6 +135,7 @@ class Essay(Publishable):
 
     class Meta:
         ordering = ["series__title", "series_position"]
+        permissions = [("publish_essay", "Can publish, unpublish and schedule essays")]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "series_position"], name="essay_unique_series_position"

@@ -4,9 +4,11 @@ from django.utils.html import format_html
 from civicdata.admin_forms import (
     HUGO_ROUND_TRIP_FIELDSET,
     PUBLICATION_FIELDSET,
+    ChildOfPublishableInlineMixin,
     MarkdownxAdminMixin,
     PositionedInlineFormSet,
     PublicationAdminMixin,
+    PublishableAdminForm,
     RendersOnSaveMixin,
 )
 from civicdata.links import CASE_STUDY
@@ -16,7 +18,7 @@ from .models import CaseStudy, Partner
 from .services import render_case_study
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(ChildOfPublishableInlineMixin, admin.TabularInline):
     model = Partner
     formset = PositionedInlineFormSet
     fields = ["organization", "role", "position"]
@@ -34,6 +36,8 @@ class CaseStudyAdmin(
 ):
     render_item = staticmethod(render_case_study)
     link_kind = CASE_STUDY
+    actions = ["publish_now", "unpublish", "run_editorial_checks"]
+    form = PublishableAdminForm
 
     list_display = ["title", "visibility", "date", "has_hero_image"]
     list_filter = ["status", "date"]

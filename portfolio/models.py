@@ -56,6 +56,7 @@ class CaseStudy(Publishable):
     class Meta:
         ordering = ["-date", "title"]
         verbose_name_plural = "case studies"
+        permissions = [("publish_casestudy", "Can publish, unpublish and schedule case studies")]
         constraints = [
             status_constraint("casestudy_valid_status"),
             schedule_constraint("casestudy_expires_after_publication"),

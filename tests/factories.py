@@ -113,3 +113,18 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     organization = factory.Sequence(lambda n: f"Organization {n}")
     role = "Data provider"
     position = factory.Sequence(lambda n: n + 1)
+
+
+class RoleUserFactory(UserFactory):
+    """Staff in one of the groups civicdata.roles creates: `RoleUserFactory(role=AUTHORS)`."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def role(user, create, name, **kwargs):
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get(name=name))
