@@ -11,9 +11,10 @@ from django.utils.formats import date_format
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from civicdata.links import refresh_links_to, rerender_sources_of
+from civicdata.links import refresh_links_to
 from civicdata.publishing import Status
 from civicdata.roles import AUTHOR_STATUSES, can_publish, may_change
+from civicdata.trash import empty_trash, move_to_trash, restore_from_trash
 
 POSITION_HELP_TEXT = "Leave empty to add it at the end."
 
@@ -310,27 +311,72 @@ class RendersOnSaveMixin:
         if not change or {"status", "slug", "publish_at", "expire_at"} & set(form.changed_data):
             refresh_links_to(item, previous_slug=form.initial.get("slug"))
 
+    # Deleting moves to the trash (civicdata.trash); the confirmation pages say so.
+    delete_confirmation_template = "admin/move_to_trash_confirmation.html"
+    delete_selected_confirmation_template = "admin/move_to_trash_selected_confirmation.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).present()
+
     def delete_model(self, request, obj):
-        pk = obj.pk
-        super().delete_model(request, obj)
-        _forget_links_from(type(obj), [pk])
-        refresh_links_to(obj)
+        move_to_trash([obj], user=request.user)
 
-    @transaction.atomic
+    def response_delete(self, request, obj_display, obj_id):
+        response = super().response_delete(request, obj_display, obj_id)
+        # Django has just said "deleted"; say what happened instead.
+        list(messages.get_messages(request))
+        self.message_user(
+            request,
+            f"The {self.opts.verbose_name} “{obj_display}” is in the trash; an editor can "
+            "restore it from there.",
+            messages.SUCCESS,
+        )
+        return response
+
     def delete_queryset(self, request, queryset):
-        # Unlike delete_model (inside the delete view's transaction), the list's delete action
-        # runs in none: deleting and re-rendering succeed or fail together.
-        deleted = dict(queryset.values_list("pk", "slug"))
-        super().delete_queryset(request, queryset)
-        _forget_links_from(queryset.model, deleted)
-        # One pass for all of them: a page linking to several is re-rendered once.
-        rerender_sources_of(self.link_kind, set(deleted.values()))
+        move_to_trash(queryset, user=request.user)
 
 
-def _forget_links_from(model, pks):
-    """A deleted item's own links would otherwise linger in the broken-links list."""
-    from essays.models import InternalLink  # civicdata's modules import apps' models late
+class TrashAdmin(admin.ModelAdmin):
+    """Essays or case studies in the trash (a proxy model each): editors restore them whole, or
+    empty the trash, the only real deletion. Django's permissions on the proxy model decide who:
+    view to look, change to restore, delete to empty."""
 
-    InternalLink.objects.filter(
-        source_type=ContentType.objects.get_for_model(model), source_id__in=pks
-    ).delete()
+    render_item = None  # staticmethod(the service that renders the item)
+    list_display = ["title", "slug", "status", "trashed_at", "trashed_by"]
+    list_select_related = ["trashed_by"]
+    ordering = ["-trashed_at"]
+    search_fields = ["title", "slug"]
+    actions = ["restore", "empty_trash"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_trash()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # emptying is the only deletion, and says so
+        return actions
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # nothing in the trash is edited; restore it first
+
+    def has_restore_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    def has_empty_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
+
+    @admin.action(description="Restore", permissions=["restore"])
+    def restore(self, request, queryset):
+        count = restore_from_trash(queryset, render_item=self.render_item)
+        self.message_user(request, f"{count} restored.", messages.SUCCESS)
+
+    @admin.action(description="Delete for good (empty the trash)", permissions=["empty"])
+    def empty_trash(self, request, queryset):
+        count = empty_trash(queryset)
+        self.message_user(request, f"{count} deleted for good.", messages.SUCCESS)

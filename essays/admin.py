@@ -20,6 +20,7 @@ from civicdata.admin_forms import (
     PublicationAdminMixin,
     PublishableAdminForm,
     RendersOnSaveMixin,
+    TrashAdmin,
 )
 from civicdata.links import ESSAY
 from civicdata.publishing import Status
@@ -35,6 +36,7 @@ from .models import (
     Pullquote,
     Section,
     Series,
+    TrashedEssay,
 )
 from .services import render_essay
 
@@ -427,3 +429,8 @@ class InternalLinkAdmin(admin.ModelAdmin):
         except NoReverseMatch:
             return str(source)
         return format_html('<a href="{}">{}</a>', url, source)
+
+
+@admin.register(TrashedEssay)
+class TrashedEssayAdmin(TrashAdmin):
+    render_item = staticmethod(render_essay)

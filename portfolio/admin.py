@@ -10,11 +10,12 @@ from civicdata.admin_forms import (
     PublicationAdminMixin,
     PublishableAdminForm,
     RendersOnSaveMixin,
+    TrashAdmin,
 )
 from civicdata.links import CASE_STUDY
 from essays.board_admin import EditorialFindingsMixin
 
-from .models import CaseStudy, Partner
+from .models import CaseStudy, Partner, TrashedCaseStudy
 from .services import render_case_study
 
 
@@ -73,3 +74,8 @@ class CaseStudyAdmin(
             case_study.hero_image.url,
             case_study.hero_image_alt,
         )
+
+
+@admin.register(TrashedCaseStudy)
+class TrashedCaseStudyAdmin(TrashAdmin):
+    render_item = staticmethod(render_case_study)

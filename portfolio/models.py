@@ -80,6 +80,15 @@ class CaseStudy(Publishable):
             )
 
 
+class TrashedCaseStudy(CaseStudy):
+    """Case studies in the trash, for their own admin page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "case study in the trash"
+        verbose_name_plural = "trash: case studies"
+
+
 class Partner(models.Model):
     case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="partners")
     organization = models.CharField(max_length=300)
