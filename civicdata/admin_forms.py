@@ -1,9 +1,14 @@
 """Admin plumbing shared by the essays and portfolio admins: Markdown editors, ordered inlines,
 and re-rendering after a save."""
 
+import datetime
+import hashlib
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
@@ -11,6 +16,8 @@ from django.utils.formats import date_format
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from audit.models import Action
+from civicdata import audit
 from civicdata.links import refresh_links_to
 from civicdata.publishing import Status
 from civicdata.roles import AUTHOR_STATUSES, can_publish, may_change
@@ -41,9 +48,10 @@ PUBLICATION_FIELDSET = (
 class PublishableAdminForm(forms.ModelForm):
     """Refuses to overwrite an item someone else saved after this form was opened.
 
-    The form carries the item's `updated_at` as it was when the page loaded; on save the stored
-    one is read under a row lock and must still be the same. The editor's text stays in the
-    form, so nothing typed is lost.
+    The form carries, hidden, the item's `updated_at` when the page loaded and a short digest
+    of each of its fields and parts. On save the stored `updated_at` is read under a row lock
+    and must still be the same; if not, the digests say what the other person changed. The
+    editor's text stays in the form, so nothing typed is lost.
     """
 
     edited_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -54,7 +62,27 @@ class PublishableAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.initial["edited_version"] = self.instance.updated_at.isoformat()
+            self.initial["edited_version"] = json.dumps(
+                {"at": self.instance.updated_at.isoformat(), "parts": self._digests(self.instance)}
+            )
+
+    def part_digests(self, item) -> dict[str, tuple[str, str]]:
+        """Parts edited in inlines: key -> (what to call it, digest). Essays add sections."""
+        return {}
+
+    def _digests(self, item) -> dict[str, list[str]]:
+        digests = {}
+        for name in self.fields:
+            try:
+                field = item._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            value = field.value_from_object(item)
+            if field.many_to_many:
+                value = sorted(related.pk for related in value)
+            digests[name] = [f"the {field.verbose_name}", _digest(value)]
+        digests.update({key: list(part) for key, part in self.part_digests(item).items()})
+        return digests
 
     def clean(self):
         cleaned_data = super().clean()
@@ -67,32 +95,56 @@ class PublishableAdminForm(forms.ModelForm):
             .values_list("updated_at", flat=True)
             .first()
         )
-        if stored is not None and stored.isoformat() != self.data.get(
-            self.add_prefix("edited_version")
-        ):
-            raise forms.ValidationError(self._conflict_message(stored), code="edit_conflict")
+        try:
+            loaded = json.loads(self.data.get(self.add_prefix("edited_version")) or "")
+            loaded_at, loaded_parts = loaded["at"], loaded["parts"]
+        except (ValueError, TypeError, KeyError):
+            loaded_at, loaded_parts = None, {}
+        if stored is not None and stored.isoformat() != loaded_at:
+            raise forms.ValidationError(
+                self._conflict_message(stored, loaded_at, loaded_parts), code="edit_conflict"
+            )
         return cleaned_data
 
-    def _conflict_message(self, stored):
-        from django.contrib.admin.models import LogEntry
-
+    def _conflict_message(self, stored, loaded_at, loaded_parts):
+        current = self._digests(type(self.instance).objects.get(pk=self.instance.pk))
+        changed = [
+            name
+            for key, (name, digest) in current.items()
+            if loaded_parts.get(key, [None, None])[1] != digest
+        ] + [name for key, (name, _) in loaded_parts.items() if key not in current]
+        what = f", changing {_listing(changed)}" if changed and loaded_parts else ""
         when = date_format(timezone.localtime(stored), "DATETIME_FORMAT")
-        entry = (
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(self.instance),
-                object_id=str(self.instance.pk),
-            )
-            .select_related("user")
-            .order_by("-action_time")
-            .first()
-        )
-        who = entry.user.get_username() if entry and entry.user else "Someone else"
         name = self.instance._meta.verbose_name
         return (
-            f"{who} saved this {name} at {when}, after you opened it, so your changes were not "
-            f"saved. What you wrote is still below: copy it, open the {name} again to see the "
-            "latest version, and apply your changes there."
+            f"{self._who_saved(loaded_at)} saved this {name} at {when}, after you opened it"
+            f"{what}. Your changes were not saved. What you wrote is still below: copy it, open "
+            f"the {name} again to see the latest version, and apply your changes there."
         )
+
+    def _who_saved(self, loaded_at):
+        """The user of the admin's last change to the item since the form was loaded."""
+        from django.contrib.admin.models import LogEntry
+
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.instance),
+            object_id=str(self.instance.pk),
+        )
+        try:
+            entries = entries.filter(action_time__gte=datetime.datetime.fromisoformat(loaded_at))
+        except (TypeError, ValueError):
+            pass
+        entry = entries.select_related("user").order_by("-action_time").first()
+        return entry.user.get_username() if entry and entry.user else "Someone else"
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
+
+
+def _listing(names):
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 class PublicationAdminMixin:
@@ -134,7 +186,13 @@ class PublicationAdminMixin:
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        before = (form.initial.get("status"), form.initial.get("publish_at"))
         super().save_model(request, obj, form, change)
+        if not change:
+            audit.record(request.user, Action.CREATED, obj)
+            before = (None, None)
+        if action := audit.publication_action(before, (obj.status, obj.publish_at)):
+            audit.record(request.user, action, obj, _schedule_detail(obj))
 
     @admin.display(description="visibility", ordering="status")
     def visibility(self, item):
@@ -142,13 +200,19 @@ class PublicationAdminMixin:
 
     @admin.action(description="Publish (at their scheduled time, if any)", permissions=["publish"])
     def publish_now(self, request, queryset):
-        count = _set_status(queryset, Status.PUBLISHED)
+        count = _set_status(queryset, Status.PUBLISHED, user=request.user)
         self.message_user(request, f"{count} published.", messages.SUCCESS)
 
     @admin.action(description="Unpublish", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = _set_status(queryset, Status.UNPUBLISHED)
+        count = _set_status(queryset, Status.UNPUBLISHED, user=request.user)
         self.message_user(request, f"{count} unpublished.", messages.SUCCESS)
+
+
+def _schedule_detail(item):
+    if item.is_scheduled:
+        return f"for {timezone.localtime(item.publish_at):%Y-%m-%d %H:%M %Z}"
+    return ""
 
 
 # Publishing decisions: authors see these fields but cannot change them.
@@ -160,14 +224,17 @@ def _has_field(model, name):
 
 
 @transaction.atomic
-def _set_status(queryset, status):
-    """Give every item `status`, and re-render the pages linking to those whose visibility
-    changed."""
+def _set_status(queryset, status, *, user):
+    """Give every item `status`, re-render the pages linking to those whose visibility changed,
+    and log who did it."""
     changed = [item for item in queryset.select_for_update() if item.status != status]
     for item in changed:
+        before = (item.status, item.publish_at)
         item.status = status
         item.save(update_fields=["status", "updated_at"])
         refresh_links_to(item)
+        if action := audit.publication_action(before, (item.status, item.publish_at)):
+            audit.record(user, action, item, _schedule_detail(item))
     return len(changed)
 
 
@@ -373,10 +440,10 @@ class TrashAdmin(admin.ModelAdmin):
 
     @admin.action(description="Restore", permissions=["restore"])
     def restore(self, request, queryset):
-        count = restore_from_trash(queryset, render_item=self.render_item)
+        count = restore_from_trash(queryset, render_item=self.render_item, user=request.user)
         self.message_user(request, f"{count} restored.", messages.SUCCESS)
 
     @admin.action(description="Delete for good (empty the trash)", permissions=["empty"])
     def empty_trash(self, request, queryset):
-        count = empty_trash(queryset)
+        count = empty_trash(queryset, user=request.user)
         self.message_user(request, f"{count} deleted for good.", messages.SUCCESS)

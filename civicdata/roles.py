@@ -17,7 +17,7 @@ AUTHORS = "Authors"
 EDITORS = "Editors"
 
 # Every permission of these apps goes to editors (apps not installed are skipped).
-EDITOR_APPS = ("essays", "portfolio", "reviews", "reversion")
+EDITOR_APPS = ("essays", "portfolio", "reviews", "reversion", "audit")
 
 # Authors: their own work, read access to the rest. Codenames by app; missing ones are skipped,
 # so an app added later only needs its lines here.

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "markdownx",
     "essays",
     "portfolio",
+    "audit",
 ]
 
 MIDDLEWARE = [

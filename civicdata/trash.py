@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import Action
+from civicdata import audit
 from civicdata.links import refresh_links_to
 
 
@@ -18,12 +20,13 @@ def move_to_trash(items, *, user) -> int:
             item.save(update_fields=["trashed_at", "trashed_by", "updated_at"])
             _forget_links_from(item)  # out of the broken-links list; restoring records them again
             refresh_links_to(item)
+            audit.record(user, Action.TRASHED, item)
             count += 1
     return count
 
 
 @transaction.atomic
-def restore_from_trash(items, *, render_item) -> int:
+def restore_from_trash(items, *, render_item, user) -> int:
     """Back as they were when trashed (drafts stay drafts), rendered afresh."""
     count = 0
     for item in items:
@@ -32,15 +35,17 @@ def restore_from_trash(items, *, render_item) -> int:
             item.save(update_fields=["trashed_at", "trashed_by", "updated_at"])
             render_item(item)
             refresh_links_to(item)
+            audit.record(user, Action.RESTORED, item)
             count += 1
     return count
 
 
 @transaction.atomic
-def empty_trash(items) -> int:
+def empty_trash(items, *, user) -> int:
     """Delete for good the given items that are in the trash."""
     trashed = [item for item in items if item.trashed_at is not None]
     for item in trashed:
+        audit.record(user, Action.DELETED, item)
         _forget_links_from(item)
         item.delete()
     return len(trashed)

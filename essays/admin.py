@@ -21,6 +21,7 @@ from civicdata.admin_forms import (
     PublishableAdminForm,
     RendersOnSaveMixin,
     TrashAdmin,
+    _digest,
 )
 from civicdata.links import ESSAY
 from civicdata.publishing import Status
@@ -94,6 +95,15 @@ class EssayAdminForm(PublishableAdminForm):
 
     class Meta(PublishableAdminForm.Meta):
         model = Essay
+
+    def part_digests(self, essay):
+        return {
+            f"section-{section.pk}": (
+                f"the section “{section.heading or 'opening'}”",
+                _digest((section.position, section.heading, section.drafting_status, section.body)),
+            )
+            for section in essay.sections.all()
+        }
 
 
 class SectionFormSet(PositionedInlineFormSet):

@@ -53,7 +53,7 @@ def test_the_second_save_is_refused_and_names_who_saved_first(two_editors, essay
     assert response.status_code == 200
     text = text_of(response)
     assert "amara saved this essay at" in text
-    assert "your changes were not saved" in text
+    assert "after you opened it, changing the title. Your changes were not saved." in text
     assert 'value="Ben&#x27;s title"' in response.content.decode()  # his text is still there
     essay.refresh_from_db()
     assert essay.title == "Amara's title"
@@ -93,7 +93,9 @@ def test_a_status_changed_on_the_board_is_not_overwritten_by_an_open_form(two_ed
         reverse("admin:essays_boardsection_changelist"),
         {"action": "mark_in_progress", "_selected_action": [section.pk]},
     )
-    assert ben.post(url, bens_form).status_code == 200
+    response = ben.post(url, bens_form)
+    assert response.status_code == 200
+    assert "changing the section “Later”" in text_of(response)
     section.refresh_from_db()
     assert section.drafting_status == DraftingStatus.IN_PROGRESS
 
