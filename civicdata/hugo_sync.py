@@ -226,6 +226,7 @@ def save_essay(document: hugo.EssayDocument, *, source: str) -> tuple[str, Essay
     """Create or update the essay `document` describes, replacing its parts; returns the action
     and the essay. Call inside a transaction."""
     existing = Essay.objects.select_related("series").filter(slug=document.slug).first()
+    _refuse_if_trashed(existing, document)
     if existing is not None and _unchanged(existing, source):
         return UNCHANGED, existing
     _check_length(Essay, "title", document.title, "the title", document.key_lines.get("title"))
@@ -366,6 +367,7 @@ def save_case_study(
     the reference survives until that essay is imported; a note is added to `warnings`.
     """
     existing = CaseStudy.objects.filter(slug=document.slug).first()
+    _refuse_if_trashed(existing, document)
     if existing is not None and _unchanged(existing, source):
         return UNCHANGED, existing
     lines = document.key_lines
@@ -460,6 +462,16 @@ def _check_length(model, field_name, value, what, line=None):
     limit = model._meta.get_field(field_name).max_length
     if len(value) > limit:
         raise HugoError(f"{what} is longer than {limit} characters", line)
+
+
+def _refuse_if_trashed(existing, document):
+    if existing is not None and existing.trashed_at is not None:
+        name = existing._meta.verbose_name
+        raise HugoError(
+            f"the {name} “{document.slug}” is in the trash: an editor restores it, or empties "
+            "the trash, before it is imported again",
+            document.key_lines.get("slug", 1),
+        )
 
 
 def _set_status_and_schedule(item, document):
@@ -652,13 +664,15 @@ class ExportReport:
 
 def export_hugo(outdir: Path) -> ExportReport:
     """Write every essay to OUTDIR/essays/<slug>.md and every case study to
-    OUTDIR/portfolio/<slug>.md, drafts included (with draft: true)."""
+    OUTDIR/portfolio/<slug>.md, drafts included (with draft: true); not what is in the trash."""
     outdir = Path(outdir)
     report = ExportReport()
-    essays = Essay.objects.select_related("series").prefetch_related(
-        "bylines__author", "sections", "insets", "pullquotes"
+    essays = (
+        Essay.objects.present()
+        .select_related("series")
+        .prefetch_related("bylines__author", "sections", "insets", "pullquotes")
     )
-    case_studies = CaseStudy.objects.prefetch_related(
+    case_studies = CaseStudy.objects.present().prefetch_related(
         "partners", "data_sources", "topics", "related_essays"
     )
     for folder, items in (("essays", essays), ("portfolio", case_studies)):

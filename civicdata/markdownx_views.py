@@ -1,4 +1,4 @@
-"""django-markdownx's preview and upload views, for staff only.
+"""django-markdownx's preview and upload views, for staff who write (authors and editors).
 
 As shipped, markdownx accepts anonymous requests on both, answers a GET to the upload view with
 a server error, trusts the browser's word that an upload is an image, keeps the file name's
@@ -15,13 +15,21 @@ from markdownx.forms import ImageForm
 
 from civicdata.images import validate_image_file, without_metadata
 
+# Whoever may write an essay or a case study uses the editor: authors and editors.
+WRITER_PERMISSIONS = ("essays.change_essay", "portfolio.change_casestudy")
+
 
 class StaffOnlyMixin:
     http_method_names = ["post"]
 
     def dispatch(self, request, *args, **kwargs):
         # Checked before the method, so outsiders learn nothing, not even which methods exist.
-        if not (request.user.is_active and request.user.is_staff):
+        user = request.user
+        if not (
+            user.is_active
+            and user.is_staff
+            and any(user.has_perm(permission) for permission in WRITER_PERMISSIONS)
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -1,5 +1,6 @@
 """What readers may see: the one visibility rule, shared by essays and case studies."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -23,7 +24,7 @@ def live_at(moment):
     """The condition for an item readers may see at `moment`: published, its publication time
     reached and its expiry time not yet. Visibility follows the clock; no job flips a flag."""
     return (
-        models.Q(status=Status.PUBLISHED)
+        models.Q(status=Status.PUBLISHED, trashed_at__isnull=True)
         & (models.Q(publish_at__isnull=True) | models.Q(publish_at__lte=moment))
         & (models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=moment))
     )
@@ -34,6 +35,13 @@ class PublishableQuerySet(models.QuerySet):
         """Items readers may see. Every public page, list, feed, sitemap and link uses this."""
         return self.filter(live_at(timezone.now()))
 
+    def present(self):
+        """Items not in the trash: what the admin, the drafting board and exports work on."""
+        return self.filter(trashed_at__isnull=True)
+
+    def in_trash(self):
+        return self.filter(trashed_at__isnull=False)
+
     def scheduled(self):
         """Published items whose publication time is still to come."""
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
@@ -43,7 +51,7 @@ class PublishableQuerySet(models.QuerySet):
         if user.is_authenticated and user.has_perm(
             f"{self.model._meta.app_label}.change_{self.model._meta.model_name}"
         ):
-            return self.all()
+            return self.present()
         return self.published()
 
 
@@ -71,8 +79,27 @@ class Publishable(models.Model):
         blank=True,
         help_text="Optional: readers no longer see the item from this moment.",
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Authors may edit what they created while it is unpublished.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Deleting moves an item here; only emptying the trash deletes it (civicdata.trash).
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     # The Hugo round trip. Front matter fields civicdata does not use yet are kept here, and the
     # file as last imported is kept whole, so an item that was not edited since exports unchanged.
@@ -101,6 +128,7 @@ class Publishable(models.Model):
         now = timezone.now()
         return (
             self.status == Status.PUBLISHED
+            and self.trashed_at is None
             and (self.publish_at is None or self.publish_at <= now)
             and (self.expire_at is None or self.expire_at > now)
         )
@@ -124,6 +152,8 @@ class Publishable(models.Model):
     @property
     def visibility_note(self):
         """What staff read in the banner over an item readers cannot see now."""
+        if self.trashed_at is not None:
+            return "In the trash"
         if self.is_scheduled:
             when = date_format(timezone.localtime(self.publish_at), "DATETIME_FORMAT")
             return f"Scheduled for {when}"

@@ -29,6 +29,9 @@ from django.utils.module_loading import import_string
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
+from audit.models import Action
+from civicdata import audit
+
 # The service that renders each kind of item (what rendering derives is not stored in revisions).
 RENDER_SERVICES = {
     "essays.essay": "essays.services.render_essay",
@@ -262,6 +265,10 @@ def restore_revision(*, item, revision: Revision, user, note: str = "", keep=())
         for line in not_restored:
             describe(f"Not restored: {line}")
         include(current)
+        audit.record(user, Action.REVISION_RESTORED, current, revision_label(revision))
+        after = (current.status, current.publish_at)
+        if action := audit.publication_action((before["status"], before["publish_at"]), after):
+            audit.record(user, action, current)
     return RestoreResult(current, not_restored)
 
 

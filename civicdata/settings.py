@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "portfolio",
     "addresses",
     "reviews",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -13,11 +13,15 @@ from django.utils.http import urlencode
 from civicdata.admin_forms import (
     HUGO_ROUND_TRIP_FIELDSET,
     PUBLICATION_FIELDSET,
+    ChildOfPublishableInlineMixin,
     MarkdownxAdminMixin,
     MarkdownxInlinesMixin,
     PositionedInlineFormSet,
     PublicationAdminMixin,
+    PublishableAdminForm,
     RendersOnSaveMixin,
+    TrashAdmin,
+    _digest,
 )
 from civicdata.links import ESSAY
 from civicdata.publishing import Status
@@ -35,6 +39,7 @@ from .models import (
     Pullquote,
     Section,
     Series,
+    TrashedEssay,
 )
 from .services import render_essay
 
@@ -70,7 +75,7 @@ class AuthorAdmin(admin.ModelAdmin):
         return author.essay_count
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(ChildOfPublishableInlineMixin, admin.TabularInline):
     model = Byline
     formset = PositionedInlineFormSet
     fields = ["author", "position"]
@@ -82,7 +87,7 @@ class BylineInline(admin.TabularInline):
 PUBLISH_OPEN_SECTIONS_FIELD = "publish_with_open_sections"
 
 
-class EssayAdminForm(forms.ModelForm):
+class EssayAdminForm(PublishableAdminForm):
     publish_with_open_sections = forms.BooleanField(
         required=False,
         label="Publish with sections still being written",
@@ -90,9 +95,17 @@ class EssayAdminForm(forms.ModelForm):
         "progress: readers will see them as 'still being written'.",
     )
 
-    class Meta:
+    class Meta(PublishableAdminForm.Meta):
         model = Essay
-        fields = "__all__"  # noqa: DJ007 (the admin passes the fields of its fieldsets)
+
+    def part_digests(self, essay):
+        return {
+            f"section-{section.pk}": (
+                f"the section “{section.heading or 'opening'}”",
+                _digest((section.position, section.heading, section.drafting_status, section.body)),
+            )
+            for section in essay.sections.all()
+        }
 
 
 class SectionFormSet(PositionedInlineFormSet):
@@ -129,7 +142,7 @@ class SectionFormSet(PositionedInlineFormSet):
         return was != Status.PUBLISHED
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(ChildOfPublishableInlineMixin, admin.StackedInline):
     model = Section
     formset = SectionFormSet
     fieldsets = [
@@ -175,7 +188,7 @@ class PlacedBlockFormSet(BaseInlineFormSet):
         }
 
 
-class PlacedBlockInline(admin.StackedInline):
+class PlacedBlockInline(ChildOfPublishableInlineMixin, admin.StackedInline):
     """Insets and pullquotes: their section is chosen among this essay's sections only."""
 
     formset = PlacedBlockFormSet
@@ -254,6 +267,7 @@ class EssayAdmin(
     render_item = staticmethod(render_essay)
     link_kind = ESSAY
     form = EssayAdminForm
+    actions = ["publish_now", "unpublish", "run_editorial_checks"]
 
     list_display = ["title", "series", "series_position", "visibility", "date", "placeholders"]
     list_display_links = ["title"]
@@ -429,3 +443,8 @@ class InternalLinkAdmin(admin.ModelAdmin):
         except NoReverseMatch:
             return str(source)
         return format_html('<a href="{}">{}</a>', url, source)
+
+
+@admin.register(TrashedEssay)
+class TrashedEssayAdmin(TrashAdmin):
+    render_item = staticmethod(render_essay)

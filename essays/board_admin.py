@@ -19,7 +19,13 @@ from civicdata import revisions
 
 from .drafting import drafting_state
 from .models import BoardSection, DraftingStatus, Finding
-from .services import accept_findings, render_essay, reopen_findings, set_drafting_status
+from .services import (
+    accept_findings,
+    mark_essays_changed,
+    render_essay,
+    reopen_findings,
+    set_drafting_status,
+)
 
 
 class AssignedToMeFilter(admin.SimpleListFilter):
@@ -92,11 +98,8 @@ class DraftingBoardAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("essays.change_section")
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("essays.view_section") or self.has_change_permission(request)
+    # Assigning and changing statuses on the board is the editors' (change_boardsection);
+    # authors may look (view_boardsection). Django's own proxy-model permissions.
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -159,6 +162,7 @@ class DraftingBoardAdmin(admin.ModelAdmin):
             if "drafting_status" in form.changed_data:
                 # Readers see a placeholder as "still being written": their page changes too.
                 render_essay(obj.essay)
+                mark_essays_changed([obj.essay_id])
             revisions.include(obj.essay)
 
     def _set_status(self, request, queryset, status):
@@ -201,8 +205,6 @@ class DraftingBoardAdmin(admin.ModelAdmin):
 class EditorialFindingsMixin:
     """An essay's or case study's admin page lists what the editorial checks found in it, and
     its list offers to run the checks again (they also run on every save)."""
-
-    actions = ["run_editorial_checks"]
 
     @admin.action(description="Run the editorial checks again", permissions=["change"])
     def run_editorial_checks(self, request, queryset):

@@ -24,14 +24,14 @@ class DraftingState:
 
 def drafting_state(*, series_slug: str | None = None) -> DraftingState:
     """Open sections, findings and progress, in a fixed number of queries."""
-    essays = Essay.objects.select_related("series").with_drafting_progress()
+    essays = Essay.objects.present().select_related("series").with_drafting_progress()
     sections = (
         Section.objects.open()
         .for_board()
         .order_by("essay__series__title", "essay__series_position", "position")
     )
     findings = Finding.objects.select_related("section", "accepted_as")
-    case_studies = CaseStudy.objects.all()
+    case_studies = CaseStudy.objects.present()
     if series_slug:
         essays = essays.filter(series__slug=series_slug)
         sections = sections.filter(essay__series__slug=series_slug)

@@ -75,7 +75,8 @@ class EssayQuerySet(PublishableQuerySet):
         editor announced as forthcoming (title only), each annotated `is_live` (readers may open
         it). The one rule for "Part 3 of 7"."""
         live = live_at(timezone.now())
-        return self.filter(live | models.Q(announced=True)).annotate(
+        announced = models.Q(announced=True, trashed_at__isnull=True)
+        return self.filter(live | announced).annotate(
             is_live=models.ExpressionWrapper(live, output_field=models.BooleanField())
         )
 
@@ -128,6 +129,7 @@ class Essay(Publishable):
 
     class Meta:
         ordering = ["series__title", "series_position"]
+        permissions = [("publish_essay", "Can publish, unpublish and schedule essays")]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "series_position"], name="essay_unique_series_position"
@@ -169,6 +171,15 @@ class Essay(Publishable):
         return [byline.author for byline in self.bylines.all()]
 
 
+class TrashedEssay(Essay):
+    """Essays in the trash, for their own admin page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "essay in the trash"
+        verbose_name_plural = "trash: essays"
+
+
 class Byline(models.Model):
     essay = models.ForeignKey(Essay, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
@@ -187,8 +198,11 @@ class Byline(models.Model):
 
 class SectionQuerySet(models.QuerySet):
     def open(self):
-        """Sections still to be written: placeholders and those in progress."""
-        return self.exclude(drafting_status=DraftingStatus.DRAFTED)
+        """Sections still to be written: placeholders and those in progress, in essays not in
+        the trash."""
+        return self.exclude(drafting_status=DraftingStatus.DRAFTED).filter(
+            essay__trashed_at__isnull=True
+        )
 
     def for_board(self):
         """Sections with what the drafting board and report show beside them."""

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 
 from civicdata import editorial_checks as checks
@@ -253,10 +254,17 @@ def set_drafting_status(*, sections, status: str, user=None) -> int:
         for essay in essays.values():
             render_essay(essay)
             revisions.include(essay)
+        mark_essays_changed(essays)
         if changed:
             label = DraftingStatus(status).label.lower()
             revisions.describe(f"Marked {label}: {', '.join(changed)}.")
     return len(essays)
+
+
+def mark_essays_changed(essay_ids):
+    """Sections changed outside the essay's form: an editor who opened that form earlier must
+    not overwrite them unknowingly (civicdata.admin_forms.PublishableAdminForm)."""
+    Essay.objects.filter(pk__in=essay_ids).update(updated_at=timezone.now())
 
 
 @transaction.atomic

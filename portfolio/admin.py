@@ -7,10 +7,12 @@ from django.utils.html import format_html
 from civicdata.admin_forms import (
     HUGO_ROUND_TRIP_FIELDSET,
     PUBLICATION_FIELDSET,
+    ChildOfPublishableInlineMixin,
     MarkdownxAdminMixin,
     PositionedInlineFormSet,
     PublicationAdminMixin,
     RendersOnSaveMixin,
+    TrashAdmin,
 )
 from civicdata.links import CASE_STUDY
 from civicdata.revision_admin import RevisionsAdminMixin
@@ -18,7 +20,7 @@ from essays.board_admin import EditorialFindingsMixin
 from reviews.admin import ReviewLinksAdminMixin
 
 from .forms import CONFIRM_FIELD, CaseStudyAdminForm
-from .models import CaseStudy, DataSource, Partner, Topic, essays_linking_to
+from .models import CaseStudy, DataSource, Partner, Topic, TrashedCaseStudy, essays_linking_to
 from .services import render_case_study
 
 
@@ -37,7 +39,7 @@ class TopicAdmin(admin.ModelAdmin):
         return topic.case_study_count
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(ChildOfPublishableInlineMixin, admin.TabularInline):
     model = Partner
     formset = PositionedInlineFormSet
     fields = ["organization", "role", "position"]
@@ -45,7 +47,7 @@ class PartnerInline(admin.TabularInline):
     extra = 0
 
 
-class DataSourceInline(admin.StackedInline):
+class DataSourceInline(ChildOfPublishableInlineMixin, admin.StackedInline):
     model = DataSource
     formset = PositionedInlineFormSet
     fields = [("name", "owner", "position"), "description", "limitations"]
@@ -65,6 +67,7 @@ class CaseStudyAdmin(
 ):
     render_item = staticmethod(render_case_study)
     link_kind = CASE_STUDY
+    actions = ["publish_now", "unpublish", "run_editorial_checks"]
     form = CaseStudyAdminForm
 
     list_display = ["title", "visibility", "stage", "date", "has_hero_image"]
@@ -98,6 +101,10 @@ class CaseStudyAdmin(
         HUGO_ROUND_TRIP_FIELDSET,
     ]
     inlines = [PartnerInline, DataSourceInline]
+    delete_confirmation_template = "admin/portfolio/casestudy/delete_confirmation.html"
+    delete_selected_confirmation_template = (
+        "admin/portfolio/casestudy/delete_selected_confirmation.html"
+    )
 
     def delete_view(self, request, object_id, extra_context=None):
         case_study = self.get_object(request, object_id)
@@ -142,3 +149,8 @@ class CaseStudyAdmin(
             case_study.hero_image.url,
             case_study.hero_image_alt,
         )
+
+
+@admin.register(TrashedCaseStudy)
+class TrashedCaseStudyAdmin(TrashAdmin):
+    render_item = staticmethod(render_case_study)

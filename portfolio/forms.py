@@ -2,12 +2,14 @@ import copy
 
 from django import forms
 
+from civicdata.admin_forms import PublishableAdminForm
+
 from .models import CaseStudy, Stage
 
 CONFIRM_FIELD = "confirm_breaking_links"
 
 
-class CaseStudyAdminForm(forms.ModelForm):
+class CaseStudyAdminForm(PublishableAdminForm):
     """The case study's admin form. Renaming or unpublishing a case study that essays link to
     takes a second save with a box ticked: the box appears, with the essays named, only then."""
 
@@ -18,9 +20,8 @@ class CaseStudyAdminForm(forms.ModelForm):
         help_text="Tick to save although essays link to this case study.",
     )
 
-    class Meta:
+    class Meta(PublishableAdminForm.Meta):
         model = CaseStudy
-        fields = "__all__"  # noqa: DJ007 (the admin passes the fields of its fieldsets)
 
     def clean(self):
         cleaned_data = super().clean()

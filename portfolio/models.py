@@ -192,6 +192,7 @@ class CaseStudy(Publishable):
     class Meta:
         ordering = ["-date", "title"]
         verbose_name_plural = "case studies"
+        permissions = [("publish_casestudy", "Can publish, unpublish and schedule case studies")]
         constraints = [
             status_constraint("casestudy_valid_status"),
             schedule_constraint("casestudy_expires_after_publication"),
@@ -241,6 +242,15 @@ class CaseStudy(Publishable):
         if not self.hero_image:
             return None
         return ResponsiveImage.stored_for(self.hero_image.name, self.hero_image_renditions)
+
+
+class TrashedCaseStudy(CaseStudy):
+    """Case studies in the trash, for their own admin page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "case study in the trash"
+        verbose_name_plural = "trash: case studies"
 
 
 class Partner(models.Model):

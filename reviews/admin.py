@@ -28,7 +28,8 @@ PANEL_FIELD = "review_links"
 
 class ReviewLinksAdminMixin:
     """For the ModelAdmin of essays and of case studies. Only users who may change the item
-    (has_change_permission, object by object) make or revoke its links."""
+    (has_change_permission, object by object) and may add review links (editors) make or revoke
+    its links."""
 
     def _url_name(self, action):
         return f"{self.opts.app_label}_{self.opts.model_name}_{action}"
@@ -85,9 +86,12 @@ class ReviewLinksAdminMixin:
 
     def _item_editors_may_change(self, request, object_id):
         """The item (None if this user's admin has no such item); PermissionDenied unless the
-        user may change it."""
+        user may change it and make review links (editors: civicdata.roles)."""
         item = self.get_object(request, unquote(object_id))
-        if item is not None and not self.has_change_permission(request, item):
+        if item is not None and not (
+            self.has_change_permission(request, item)
+            and request.user.has_perm("reviews.add_reviewlink")
+        ):
             raise PermissionDenied
         return item
 

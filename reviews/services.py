@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import Action
+from civicdata import audit
+
 from .models import (
     COMMENTS_PER_HOUR,
     DEFAULT_VALIDITY_DAYS,
@@ -51,6 +54,9 @@ def create_review_link(*, item, created_by, days=DEFAULT_VALIDITY_DAYS, recipien
     )
     link.full_clean()
     link.save()
+    audit.record(
+        created_by, Action.REVIEW_LINK_CREATED, item, f"{link}, until {link.expires_at:%Y-%m-%d}"
+    )
     return link, selector + verifier
 
 
@@ -62,6 +68,7 @@ def revoke_review_link(*, link, revoked_by):
         link.revoked_at = timezone.now()
         link.revoked_by = revoked_by
         link.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(revoked_by, Action.REVIEW_LINK_REVOKED, link.item, str(link))
     return link
 
 

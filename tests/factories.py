@@ -161,3 +161,18 @@ class DataSourceFactory(factory.django.DjangoModelFactory):
     description = "What was recorded."
     limitations = "Counts what the institution did, not what people did."
     position = factory.Sequence(lambda n: n + 1)
+
+
+class RoleUserFactory(UserFactory):
+    """Staff in one of the groups civicdata.roles creates: `RoleUserFactory(role=AUTHORS)`."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def role(user, create, name, **kwargs):
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get(name=name))

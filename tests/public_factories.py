@@ -1,8 +1,9 @@
 """Factories for what the public pages show: essays with bylines and sections, and editors."""
 
 import factory
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 
+from civicdata.roles import EDITORS
 from tests.factories import AuthorFactory, BylineFactory, EssayFactory, SectionFactory, UserFactory
 
 
@@ -33,7 +34,8 @@ class WrittenEssayFactory(EssayFactory):
 
 
 class EditorFactory(UserFactory):
-    """Staff who may change essays and case studies, and so preview their drafts."""
+    """A member of the Editors group (civicdata.roles): changes and publishes everything, and so
+    previews drafts."""
 
     class Meta:
         skip_postgeneration_save = True
@@ -42,9 +44,4 @@ class EditorFactory(UserFactory):
 
     @factory.post_generation
     def permissions(user, create, extracted, **kwargs):
-        user.user_permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label__in=["essays", "portfolio"],
-                codename__in=["change_essay", "change_casestudy"],
-            )
-        )
+        user.groups.add(Group.objects.get(name=EDITORS))

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tests.factories import SuperuserFactory, UserFactory
+from civicdata.roles import AUTHORS
+from tests.factories import RoleUserFactory, SuperuserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(username="editor", is_staff=True))
+    client.force_login(RoleUserFactory(username="author", role=AUTHORS))
     return client
 
 

@@ -16,7 +16,8 @@ from PIL import Image
 
 from civicdata import renditions
 from civicdata.markdown import render
-from tests.factories import CaseStudyFactory, UserFactory
+from tests.factories import CaseStudyFactory
+from tests.public_factories import EditorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +214,7 @@ def test_authors_cannot_write_srcset_or_picture_themselves():
 
 def test_the_preview_shows_the_renditions_readers_will_get(client):
     name = stored("markdown-images/chart.png", (900, 30))
-    client.force_login(UserFactory(username="editor", is_staff=True))
+    client.force_login(EditorFactory(username="editor"))
     response = client.post(
         reverse("markdownx_markdownify"), {"content": f"![A chart](/media/{name})"}
     )
@@ -226,7 +227,7 @@ def test_a_photo_dropped_into_markdown_loses_its_gps_position(client, media_root
     exif[0xA431] = "SERIAL-12345"
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 900), "orange").save(buffer, "JPEG", exif=exif)
-    client.force_login(UserFactory(username="editor", is_staff=True))
+    client.force_login(EditorFactory(username="editor"))
     response = client.post(
         reverse("markdownx_upload"),
         {"image": SimpleUploadedFile("photo.jpg", buffer.getvalue(), "image/jpeg")},

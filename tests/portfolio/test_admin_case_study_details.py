@@ -257,9 +257,9 @@ def test_delete_page_names_the_essays_that_link_to_the_case_study(admin_client, 
     assert "An essay links to this case study." in text
     assert "Lessons from the county (published)" in text
     assert reverse("admin:essays_essay_change", args=[essay.pk]) in response.content.decode()
-    assert CaseStudy.objects.filter(pk=case_study.pk).exists()  # only asked, nothing deleted
+    assert CaseStudy.objects.get(pk=case_study.pk).trashed_at is None  # only asked so far
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
-    assert not CaseStudy.objects.filter(pk=case_study.pk).exists()
+    assert CaseStudy.objects.get(pk=case_study.pk).trashed_at is not None
 
 
 def test_delete_page_of_an_uncited_case_study_names_no_essays(admin_client, case_study):
