@@ -228,7 +228,11 @@ def _has_field(model, name):
 def _set_status(queryset, status, *, user):
     """Give every item `status`, re-render the pages linking to those whose visibility changed,
     and log who did it."""
-    changed = [item for item in queryset.select_for_update() if item.status != status]
+    # Locked by primary key: the admin's list may carry annotations, and PostgreSQL refuses
+    # FOR UPDATE with GROUP BY.
+    pks = list(queryset.values_list("pk", flat=True))
+    locked = queryset.model._default_manager.select_for_update().filter(pk__in=pks)
+    changed = [item for item in locked if item.status != status]
     for item in changed:
         before = (item.status, item.publish_at)
         item.status = status
