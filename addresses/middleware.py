@@ -18,6 +18,8 @@ class OldAddressRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
+        if any(ord(character) < 32 for character in request.path):
+            return response  # no old address has control characters; PostgreSQL refuses NUL
         paths = [request.path]
         if not request.path.endswith("/"):
             paths.append(f"{request.path}/")

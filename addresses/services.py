@@ -81,10 +81,14 @@ def record_slug_change(item, *, previous_slug) -> OldAddress | None:
     before = copy.copy(item)
     before.slug = previous_slug
     previous_path = before.get_absolute_url()
-    OldAddress.objects.filter(path=item.get_absolute_url()).delete()
+    # Only the item's own old addresses are touched: another item's (perhaps published) old
+    # address is never deleted or taken over by a rename.
+    OldAddress.objects.filter(path=item.get_absolute_url(), **_target_of(item)).delete()
     address = OldAddress.objects.filter(path=previous_path).first() or OldAddress(
         path=previous_path
     )
+    if address.pk is not None and address.target != item:
+        return None
     _lead_to(address, item)
     address.origin = Origin.SLUG_CHANGE
     address.full_clean()

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
@@ -25,6 +26,7 @@ from civicdata.roles import AUTHOR_STATUSES, can_publish, may_change
 from civicdata.trash import empty_trash, move_to_trash, restore_from_trash
 
 POSITION_HELP_TEXT = "Leave empty to add it at the end."
+MAX_POSITION = 10_000
 
 # The fields of civicdata.publishing.Publishable that only a Hugo export needs.
 HUGO_ROUND_TRIP_FIELDSET = (
@@ -67,6 +69,16 @@ class PublishableAdminForm(forms.ModelForm):
                 {"at": self.instance.updated_at.isoformat(), "parts": self._digests(self.instance)}
             )
 
+    def clean_front_matter_extra(self):
+        extra = self.cleaned_data.get("front_matter_extra")
+        if not isinstance(extra, dict):
+            raise forms.ValidationError(
+                'Kept front matter is a mapping of field names to values: {"tags": ["data"]}.'
+            )
+        if "\\u0000" in json.dumps(extra):  # PostgreSQL's jsonb refuses NUL
+            raise forms.ValidationError("Kept front matter cannot contain NUL characters.")
+        return extra
+
     def part_digests(self, item) -> dict[str, tuple[str, str]]:
         """Parts edited in inlines: key -> (what to call it, digest). Essays add sections."""
         return {}
@@ -96,11 +108,7 @@ class PublishableAdminForm(forms.ModelForm):
             .values_list("updated_at", flat=True)
             .first()
         )
-        try:
-            loaded = json.loads(self.data.get(self.add_prefix("edited_version")) or "")
-            loaded_at, loaded_parts = loaded["at"], loaded["parts"]
-        except (ValueError, TypeError, KeyError):
-            loaded_at, loaded_parts = None, {}
+        loaded_at, loaded_parts = _loaded_version(self.data.get(self.add_prefix("edited_version")))
         if stored is not None and stored.isoformat() != loaded_at:
             raise forms.ValidationError(
                 self._conflict_message(stored, loaded_at, loaded_parts), code="edit_conflict"
@@ -137,6 +145,24 @@ class PublishableAdminForm(forms.ModelForm):
             pass
         entry = entries.select_related("user").order_by("-action_time").first()
         return entry.user.get_username() if entry and entry.user else "Someone else"
+
+
+def _loaded_version(text):
+    """(updated_at as ISO text, {key: [name, digest]}) from the hidden field; (None, {}) for
+    anything else, which the conflict check then refuses as out of date."""
+    try:
+        loaded = json.loads(text or "")
+        loaded_at, parts = loaded["at"], loaded["parts"]
+    except (ValueError, TypeError, KeyError):
+        return None, {}
+    if not isinstance(loaded_at, str) or not isinstance(parts, dict):
+        return None, {}
+    parts = {
+        key: part
+        for key, part in parts.items()
+        if isinstance(part, list) and len(part) == 2 and all(isinstance(p, str) for p in part)
+    }
+    return loaded_at, parts
 
 
 def _digest(value) -> str:
@@ -302,6 +328,10 @@ class PositionedInlineFormSet(BaseInlineFormSet):
             return
         field.required = False
         field.help_text = POSITION_HELP_TEXT
+        # Far below the database's integer limit, which moving rows aside adds to.
+        field.max_value = MAX_POSITION
+        field.validators.append(MaxValueValidator(MAX_POSITION))
+        field.widget.attrs["max"] = MAX_POSITION
         if form.instance._state.adding:
             # A new row shows an empty box rather than the model's default (1), which would
             # collide with the first row as soon as a second one is added.

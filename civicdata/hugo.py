@@ -271,6 +271,8 @@ def _load_yaml(raw):
         raise HugoError(f"invalid YAML front matter: {error}", 1) from None
     except RecursionError:
         raise HugoError("the front matter is nested too deeply", 1) from None
+    except (ValueError, OverflowError) as error:  # e.g. a date such as 2020-13-45
+        raise HugoError(f"invalid YAML front matter: {error}", 1) from None
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")

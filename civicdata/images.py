@@ -8,6 +8,7 @@ does both for a form (the case-study admin); the markdownx upload view calls the
 """
 
 import io
+import secrets
 import warnings
 from pathlib import PurePath
 
@@ -131,7 +132,10 @@ def without_metadata(file) -> SimpleUploadedFile:
     finally:
         file.seek(position)
     content_type, extension = STORED_AS[image_format]
-    stem = slugify(PurePath(getattr(file, "name", "") or "image").stem) or "image"
+    stem = slugify(PurePath(getattr(file, "name", "") or "image").stem)[:60] or "image"
+    # A random part: media may be served publicly, and a draft's image must not be found by
+    # guessing its name.
+    stem = f"{stem}-{secrets.token_hex(8)}"
     return SimpleUploadedFile(f"{stem}.{extension}", buffer.getvalue(), content_type)
 
 

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 
 from civicdata import revisions
 from civicdata.revision_diff import compare
+from civicdata.roles import can_publish
 
 REVISION_NOTE_FIELD = "revision_note"
 HISTORY_PAGE_SIZE = 50
@@ -190,8 +191,14 @@ class RevisionsAdminMixin:
     # Helpers ------------------------------------------------------------------------------------
 
     def _fields_kept_on_restore(self, request, item):
-        """A restore changes no field that the change form shows this user read-only."""
-        return set(self.get_readonly_fields(request, item))
+        """A restore changes no field that the change form shows this user read-only, nor
+        who made the item or whether it is in the trash; and only editors restore a status
+        (authors choose among some statuses only: civicdata.roles)."""
+        kept = set(self.get_readonly_fields(request, item))
+        kept |= {"created_by", "trashed_at", "trashed_by"}
+        if not can_publish(request.user, self.model):
+            kept.add("status")
+        return kept
 
     def _item_to_read(self, request, object_id):
         item = self.get_object(request, unquote(object_id))

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from civicdata import revisions
+from civicdata.roles import may_change
 
 from .drafting import drafting_state
 from .models import BoardSection, DraftingStatus, Finding
@@ -208,11 +209,12 @@ class EditorialFindingsMixin:
 
     @admin.action(description="Run the editorial checks again", permissions=["change"])
     def run_editorial_checks(self, request, queryset):
-        for item in queryset:
+        items = [item for item in queryset if may_change(request.user, item)]
+        for item in items:
             self.render_item(item)  # rendering runs the checks and stores their findings
         self.message_user(
             request,
-            f"Checked {len(queryset)} {self.model._meta.verbose_name_plural}.",
+            f"Checked {len(items)} {self.model._meta.verbose_name_plural}.",
             messages.SUCCESS,
         )
 

@@ -57,8 +57,8 @@ class ReviewCopyMixin:
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
-        item = queryset.filter(pk=self.review_link.item_id).first()
-        if item is None:  # e.g. left out of the public page's queryset (a trash, one day)
+        item = queryset.present().filter(pk=self.review_link.item_id).first()
+        if item is None:  # in the trash, or left out of the public page's queryset
             raise Http404("The item of this review link is gone.")
         return item
 

@@ -291,3 +291,20 @@ def test_an_old_address_leads_to_exactly_one_item():
     for targets in ({}, {"essay": essay, "case_study": case_study}):
         with pytest.raises(IntegrityError), transaction.atomic():
             OldAddress.objects.create(path="/x/", **targets)
+
+
+def test_a_rename_never_takes_over_another_items_old_address(client):
+    published = EssayFactory(slug="new-home", status=Status.PUBLISHED)
+    OldAddress.objects.create(path="/essays/old-home/", essay=published)
+    draft = EssayFactory(slug="someone-elses-draft", status=Status.DRAFT)
+
+    rename(draft, "old-home")  # the draft now lives at the published essay's old address
+    rename(draft, "moved-on")  # and leaves it
+
+    assert OldAddress.objects.get(path="/essays/old-home/").essay == published
+    assert_redirects_permanently(client, "/essays/old-home/", "/essays/new-home/")
+
+
+@pytest.mark.parametrize("path", ["/essays/%00/", "/review/%00/", "/essays/a%01b/"])
+def test_a_control_character_in_a_missing_address_is_a_plain_404(client, path):
+    assert client.get(path).status_code == 404

@@ -120,3 +120,54 @@ def test_case_studies_are_protected_too(two_editors, render):
     bens_form["title"] = "Ben's"
     assert ben.post(url, bens_form).status_code == 200
     assert CaseStudy.objects.get(pk=case_study.pk).title == "Amara's"
+
+
+@pytest.mark.parametrize(
+    "version",
+    [
+        '{"at": "x", "parts": 3}',
+        '{"at": "x", "parts": {"title": 5}}',
+        '{"zz": 5}',
+        "[1, 2]",
+        "not json",
+    ],
+)
+def test_a_tampered_version_is_refused_as_out_of_date_not_a_crash(two_editors, essay, version):
+    amara, _ = two_editors
+    url = reverse("admin:essays_essay_change", args=[essay.pk])
+    data = form_data(amara.get(url))
+    data.update(edited_version=version, title="Forged")
+    response = amara.post(url, data)
+    assert response.status_code == 200
+    assert "Your changes were not saved." in text_of(response)
+    assert Essay.objects.get(pk=essay.pk).title == "Shared essay"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [("[1, 2]", "is a mapping of field names"), ('{"a": "\\u0000"}', "NUL characters")],
+)
+def test_kept_front_matter_must_be_a_mapping_without_nul(two_editors, essay, extra, message):
+    amara, _ = two_editors
+    url = reverse("admin:essays_essay_change", args=[essay.pk])
+    data = form_data(amara.get(url))
+    data["front_matter_extra"] = extra
+    response = amara.post(url, data)
+    assert response.status_code == 200
+    assert message in text_of(response)
+
+
+def test_a_position_past_the_limit_is_a_form_error(two_editors, essay):
+    amara, _ = two_editors
+    url = reverse("admin:essays_essay_change", args=[essay.pk])
+    response = amara.get(url)
+    data = form_data(response)
+    prefix = next(
+        inline.formset.prefix
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Section
+    )
+    data[f"{prefix}-1-position"] = "2147483647"
+    response = amara.post(url, data)
+    assert response.status_code == 200
+    assert "less than or equal to 10000" in text_of(response)

@@ -281,3 +281,37 @@ def test_only_editors_make_review_links(client, people, essays):
     login(client, people, "editor")
     assert client.post(url, {"days": 7, "recipient": "Partner"}).status_code == 200
     assert ReviewLink.objects.count() == 1
+
+
+def test_an_author_cannot_publish_by_restoring_a_published_revision(client, people, essays):
+    from civicdata import revisions
+
+    essay = essays["own draft"]
+    url = reverse("admin:essays_essay_change", args=[essay.pk])
+    login(client, people, "editor")
+    for status in (Status.PUBLISHED, Status.UNPUBLISHED):
+        data = form_data(client.get(url))
+        data.update(status=status, publish_with_open_sections="on")
+        assert client.post(url, data).status_code == 302
+    published = next(
+        version
+        for version in revisions.versions_of(essay)
+        if version.field_dict.get("status") == Status.PUBLISHED
+    )
+    login(client, people, "author")  # theirs again, now it is unpublished
+    restore = reverse("admin:essays_essay_revision_restore", args=[essay.pk, published.revision.pk])
+    assert client.post(restore, {"note": "back"}).status_code == 302
+    essay.refresh_from_db()
+    assert essay.status == Status.UNPUBLISHED
+    client.logout()
+    assert client.get(essay.get_absolute_url()).status_code == 404
+
+
+def test_authors_run_the_checks_only_on_what_they_may_change(client, people, essays):
+    login(client, people, "author")
+    response = client.post(
+        reverse("admin:essays_essay_changelist"),
+        {"action": "run_editorial_checks", "_selected_action": [essays["others' draft"].pk]},
+        follow=True,
+    )
+    assert "Checked 0 essays." in response.content.decode()

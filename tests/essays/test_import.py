@@ -322,6 +322,7 @@ BAD_FILES = [
     pytest.param(
         essay_file(extra="!!python/object:os.system {}"), 4, "invalid YAML", id="object-tag"
     ),
+    pytest.param("---\ntitle: T\ndate: 2020-13-45\n---\n", 1, "month must be", id="no-such-day"),
 ]
 
 

@@ -369,3 +369,12 @@ def test_a_logged_in_visitor_is_not_treated_as_staff_on_the_review_page(client, 
     response = client.get(link.address)
     assert response.status_code == 200 and BANNER in response.content.decode()
     assert link.created_at < timezone.now()
+
+
+def test_a_link_to_an_item_in_the_trash_shows_nothing(client, link):
+    from civicdata.trash import move_to_trash
+
+    move_to_trash([link.item], user=None)
+    response = client.get(link.address)
+    assert response.status_code == 404
+    assert "The essay under review" not in response.content.decode()
