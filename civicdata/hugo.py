@@ -468,6 +468,9 @@ def parse_document(
     """Read a Hugo file. `case_study` says the file lies under a portfolio folder; a file with
     `type: portfolio` is a case study wherever it lies."""
     text = normalize_newlines(text.removeprefix("\ufeff"))
+    if (nul := text.find("\x00")) >= 0:
+        # PostgreSQL's text columns cannot hold it: refused here, not as a database error.
+        raise HugoError("the file contains a NUL character", text.count("\n", 0, nul) + 1)
     front = split_front_matter(text)
     if case_study or front.data.get("type") == "portfolio":
         return _case_study_document(front, default_slug)

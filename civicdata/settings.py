@@ -5,9 +5,11 @@ environment variables; the defaults are safe for local development only, and pro
 (DEBUG off) refuses to start without a real SECRET_KEY.
 """
 
+import datetime
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +52,10 @@ INSTALLED_APPS = [
     "markdownx",
     # Revisions of essays and case studies with their parts (civicdata/revisions.py).
     "reversion",
+    # Throttles failed logins per account and per address (README: Accounts).
+    "axes",
+    # Content-Security-Policy on every response; its app adds checks of the settings.
+    "csp",
     "essays",
     "portfolio",
     "addresses",
@@ -59,6 +65,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Refuses an oversized request body before anything reads it (civicdata/security.py).
+    "civicdata.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # An ETag from each response's content and 304 to a conditional GET (civicdata/caching.py).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -68,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a locked-out login with the lockout page (after the view has run).
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees the view's 404 first: an old address redirects to the item's new one.
     "addresses.middleware.OldAddressRedirectMiddleware",
 ]
@@ -86,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "civicdata.context_processors.site",
                 "civicdata.metadata.page_address",
+                "civicdata.static_build.site_search",
             ],
         },
     },
@@ -101,6 +113,14 @@ DATABASES = {
     )
 }
 
+# PostgreSQL read replicas, comma-separated: readers' queries go to them (civicdata/db_router.py).
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["civicdata.db_router.ReadReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -108,6 +128,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes checks each login first, so a locked-out account or address is refused before its
+# password is even tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -156,6 +183,43 @@ CIVICDATA_HUGO_MAX_FILE_BYTES = int(os.environ.get("HUGO_MAX_FILE_BYTES", 2 * 10
 # Seconds browsers and a CDN may keep a public page before asking again (civicdata/caching.py).
 CIVICDATA_CACHE_MAX_AGE = int(os.environ.get("CACHE_MAX_AGE", 300))
 
+# The cache every process shares: Redis with CACHE_URL=redis://host:6379/0 (Django's own backend),
+# else this process's memory (development). README: Caching and several instances.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "civicdata"),
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the shared cache and kept in the database too, so they survive a cache
+# flush or eviction; without a shared cache they stay in the database only (a per-process cache
+# would let another worker still see a session that logging out deleted).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
+# The page cache (civicdata/caching.py) keeps what anonymous readers get. It is exact only when
+# every process sees the same cache, so it is on by default with CACHE_URL alone; PAGE_CACHE=1
+# turns it on for a single process without one, PAGE_CACHE=0 off (to measure the uncached work).
+CIVICDATA_PAGE_CACHE = env_bool("PAGE_CACHE", bool(CACHE_URL))
+# Seconds a cached page is kept at most; a change or a scheduled time passing ends it sooner.
+CIVICDATA_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 60 * 60))
+# Re-render, on the first request after a scheduled publication or take-down time, the pages
+# linking to the item (civicdata/generation.py); the page cache does it in any case.
+CIVICDATA_SCHEDULE_CHECK = True
+# The live site's public address (https://civicdata.example.org), if one runs: the search form
+# sends readers there, so pages built by build_static keep a working search
+# (civicdata/static_build.py). Empty: build_static leaves search out.
+CIVICDATA_LIVE_SITE_URL = os.environ.get("LIVE_SITE_URL", "")
+
 # django-markdownx: the preview uses exactly the renderer readers get.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "civicdata.markdown.render_markdown"
 MARKDOWNX_MEDIA_PATH = "markdown-images/"
@@ -177,6 +241,48 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# markdownx's preview reads the token from the form when it cannot read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# A sign-in lasts a working day, then the editor signs in again (README: Accounts).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 12 * 60 * 60))
+
+# Content-Security-Policy (django-csp), one policy for every page, the admin and the markdownx
+# editor included: nothing inline, nothing from another origin but the media server's.
+MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Failed logins (django-axes): five in a row lock the account, from anywhere, and the address,
+# for any account, for an hour; `manage.py axes_reset` unlocks early (README: Accounts).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "civicdata.security.client_address"
+# No record of successful sign-ins and their addresses: failed ones are kept only while they count.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind HTTPS proxies (DEBUG off), how many of them append to X-Forwarded-For.
+CIVICDATA_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0 if DEBUG else 1))
+
+# Request size limits (README: Request limits). Form text: an essay of 50 long sections with its
+# insets and pullquotes fits well within 5 MiB and 5,000 fields; a whole request, images
+# included, within 25 MiB (an image is at most 10 MB, civicdata/images.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: larger uploads go to a temporary file
+CIVICDATA_MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", 25 * 1024 * 1024))
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from civicdata import markdownx_views, views
+from civicdata import markdownx_views, security, views
 from civicdata.caching import public_page
 from civicdata.feeds import LatestFeed
 from civicdata.sitemaps import SITEMAPS
@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include("portfolio.urls")),
     # Review links for partners: never cached, never indexed (reviews/views.py).
     path("", include("reviews.urls")),
-    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("search/", public_page(views.SearchView.as_view(), keep=False), name="search"),
     path("feed/", public_page(LatestFeed()), name="feed"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_page(views.robots_txt), name="robots_txt"),
@@ -30,4 +30,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += static(
+        settings.MEDIA_URL, view=security.serve_media, document_root=settings.MEDIA_ROOT
+    )
+
+handler400 = "civicdata.security.bad_request"

@@ -7,6 +7,9 @@ class EssaysConfig(AppConfig):
     verbose_name = "Essays"
 
     def ready(self):
+        from civicdata import generation
         from civicdata.roles import sync_roles
+
+        generation.connect_signals()
 
         post_migrate.connect(sync_roles, dispatch_uid="civicdata.roles.sync_roles")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from civicdata import editorial_checks as checks
-from civicdata import revisions
+from civicdata import generation, revisions
 from civicdata.links import published_urls, record_links
 from civicdata.markdown import count_words, internal_targets, render
 
@@ -72,6 +72,7 @@ def render_essay(essay: Essay) -> Essay:
     )
     record_links(essay, reports)
     record_findings(essay, essay_findings(sections, insets, pullquotes, reports))
+    generation.content_changed()  # the updates above send no signal
     return essay
 
 
@@ -265,6 +266,7 @@ def mark_essays_changed(essay_ids):
     """Sections changed outside the essay's form: an editor who opened that form earlier must
     not overwrite them unknowingly (civicdata.admin_forms.PublishableAdminForm)."""
     Essay.objects.filter(pk__in=essay_ids).update(updated_at=timezone.now())
+    generation.content_changed()
 
 
 @transaction.atomic

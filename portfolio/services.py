@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from civicdata import editorial_checks as checks
+from civicdata import generation
 from civicdata.links import published_urls, record_links
 from civicdata.markdown import internal_targets, render
 from civicdata.renditions import ensure_renditions
@@ -26,6 +27,7 @@ def render_case_study(case_study: CaseStudy) -> CaseStudy:
     CaseStudy.objects.filter(pk=case_study.pk).update(
         body_html=case_study.body_html, hero_image_renditions=case_study.hero_image_renditions
     )
+    generation.content_changed()  # update() sends no signal
     record_links(case_study, rendered.links)
     findings = [*body_findings(case_study.body), *link_findings(rendered.links)]
     findings.extend(

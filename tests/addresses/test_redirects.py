@@ -13,29 +13,10 @@ from addresses.services import normalize_path, record_slug_change, sync_hugo_ali
 from civicdata.hugo_sync import export_text
 from civicdata.publishing import Status
 from essays.models import Essay
+from tests.admin_pages import form_data as admin_form_data
 from tests.factories import CaseStudyFactory, EssayFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_form_data(response):
-    """What a browser sends back from an admin change page, unchanged."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False or field.name == "hero_image":
-                continue
-            if value is True:
-                data[field.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[field.html_name] = [str(item) for item in value]
-            else:
-                data[field.html_name] = str(value)
-    return data
 
 
 def rename_in_admin(client, item, slug):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent
 from civicdata.publishing import Status
 from civicdata.roles import AUTHORS, EDITORS
-from tests.essays.test_admin import form_data
+from tests.admin_pages import form_data
 from tests.factories import RoleUserFactory
 from tests.public_factories import WrittenEssayFactory
 

@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 from civicdata.roles import EDITORS
 from essays.models import DraftingStatus, Essay, Section
 from portfolio.models import CaseStudy
-from tests.essays.test_admin import form_data
+from tests.admin_pages import form_data
 from tests.factories import CaseStudyFactory, EssayFactory, RoleUserFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,22 +18,6 @@ pytestmark = pytest.mark.django_db
 HOUR = datetime.timedelta(hours=1)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """Moves the site's clock: `clock.advance(delta)`; every timezone.now() reads it."""
-    real_now = timezone.now
-
-    class Clock:
-        offset = datetime.timedelta()
-
-        def advance(self, delta):
-            self.offset += delta
-
-    moved = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: real_now() + moved.offset)
-    return moved
-
-
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW, Status.UNPUBLISHED])
 def test_only_published_items_are_visible(status):
     EssayFactory(status=status)

@@ -8,7 +8,7 @@ from civicdata.publishing import Status
 from civicdata.roles import AUTHORS, EDITORS
 from essays.models import DraftingStatus, Essay, Section
 from portfolio.models import CaseStudy
-from tests.essays.test_admin import form_data
+from tests.admin_pages import form_data
 from tests.factories import (
     CaseStudyFactory,
     EssayFactory,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from civicdata.publishing import Status
 from essays.admin import EssayAdmin
 from essays.models import Byline, DraftingStatus, Essay, Inset, InternalLink, Pullquote, Section
+from tests.admin_pages import form_data
 from tests.factories import (
     AuthorFactory,
     BylineFactory,
@@ -48,30 +49,6 @@ def essay(render):
 
 def change_url(essay):
     return reverse("admin:essays_essay_change", args=[essay.pk])
-
-
-def form_data(response):
-    """The POST data a browser would send back for the add/change page, unchanged."""
-    data = {}
-
-    def add(form):
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            if value is True:
-                data[bound.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(item) for item in value]
-            else:
-                data[bound.html_name] = str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
 
 
 def inline_prefix(response, model):

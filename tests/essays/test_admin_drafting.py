@@ -11,7 +11,8 @@ from django.utils.html import strip_tags
 
 from civicdata.publishing import Status
 from essays.models import DraftingStatus, Essay
-from tests.essays.test_admin import add_section_row, change_url, form_data, section_form_index
+from tests.admin_pages import form_data
+from tests.essays.test_admin import add_section_row, change_url, section_form_index
 from tests.essays.test_round_trip import SAMPLE, run_import
 from tests.factories import CaseStudyFactory, EssayFactory, SectionFactory, UserFactory
 

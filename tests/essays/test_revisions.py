@@ -10,7 +10,8 @@ from reversion.models import Revision
 from civicdata import revisions
 from civicdata.hugo_sync import HugoFile, export_text, import_hugo_files
 from essays.models import DraftingStatus, Essay, Inset, Pullquote
-from tests.essays.test_admin import add_section_row, form_data, section_form_index
+from tests.admin_pages import form_data
+from tests.essays.test_admin import add_section_row, section_form_index
 from tests.factories import (
     AuthorFactory,
     BylineFactory,

@@ -7,6 +7,7 @@ from PIL import Image
 
 from civicdata.publishing import Status
 from portfolio.models import CaseStudy, Partner
+from tests.admin_pages import form_data
 from tests.factories import CaseStudyFactory, EssayFactory, PartnerFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,30 +37,6 @@ def png_upload(name="hero.png"):
     buffer = io.BytesIO()
     Image.new("RGB", (8, 6), "teal").save(buffer, "PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def form_data(response):
-    """The POST data a browser would send back for the add/change page, unchanged."""
-    data = {}
-
-    def add(form):
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False or bound.name == "hero_image":
-                continue
-            if value is True:
-                data[bound.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(item) for item in value]
-            else:
-                data[bound.html_name] = str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
 
 
 def test_case_study_list_add_and_change_pages_open_for_editors(admin_client, case_study):

@@ -17,6 +17,7 @@ from PIL import Image
 from civicdata.publishing import Status
 from portfolio.forms import CONFIRM_FIELD
 from portfolio.models import CaseStudy, DataSource, Stage
+from tests.admin_pages import form_data
 from tests.factories import (
     CaseStudyFactory,
     DataSourceFactory,
@@ -24,7 +25,7 @@ from tests.factories import (
     SectionFactory,
     TopicFactory,
 )
-from tests.portfolio.test_admin import change_url, form_data
+from tests.portfolio.test_admin import change_url
 
 pytestmark = pytest.mark.django_db
 

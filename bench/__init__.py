@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark of civicdata's production server (README: The benchmark)."""
