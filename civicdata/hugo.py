@@ -256,7 +256,24 @@ def split_front_matter(text: str) -> FrontMatter:
         raise HugoError("the file does not start with front matter (---, +++ or a JSON {...})", 1)
     if not isinstance(data, dict):
         raise HugoError("the front matter must be a mapping of names to values", 1)
+    for key, value in data.items():
+        if _holds_nul(key) or _holds_nul(value):
+            line = key_lines.get(key, 1) if isinstance(key, str) else 1
+            raise HugoError("the front matter holds a NUL character (written as an escape)", line)
     return FrontMatter(data, fmt, body, body_line, key_lines)
+
+
+def _holds_nul(value, depth=0) -> bool:
+    """A NUL anywhere in loaded front matter: the database refuses it in text."""
+    if depth > 100:
+        return False  # nesting this deep is refused later, with its own message
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k, depth + 1) or _holds_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item, depth + 1) for item in value)
+    return False
 
 
 def _load_yaml(raw):

@@ -46,7 +46,8 @@ More text.
 
 
 def _shared_database(tmp_path, django_db_blocker):
-    """A copy of the (migrated, empty) test database the instances can share, and how to drop it."""
+    """A database the instances can share (a copy of the migrated test database on SQLite, a new
+    one on PostgreSQL), and how to drop it."""
     with django_db_blocker.unblock():
         if connection.vendor == "sqlite":
             path = tmp_path / "shared.sqlite3"
@@ -54,12 +55,12 @@ def _shared_database(tmp_path, django_db_blocker):
             with sqlite3.connect(path) as target:
                 connection.connection.backup(target)
             return f"sqlite:///{path}", lambda: None
-        source = connection.settings_dict["NAME"]
-        name = f"{source}_two_instances"
-        connection.close()  # a template database must have no one connected
+        name = f"{connection.settings_dict['NAME']}_two_instances"
+        # An empty database, migrated by the caller: copying the test database as a template
+        # fails while any other thread of the test run (a live server) is connected to it.
         with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}"')
         db = connection.settings_dict
         user = urllib.parse.quote(db["USER"] or "")
         password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
@@ -117,6 +118,7 @@ def instances(tmp_path, transactional_db, django_db_blocker):
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     try:
+        manage(env, "migrate", "--noinput")
         started.append(
             subprocess.Popen(
                 [redis_server, "--port", str(REDIS_PORT), "--bind", "127.0.0.1"]

@@ -554,3 +554,16 @@ def test_case_study_refuses_shortcodes(tmp_path):
 def test_case_study_partners_must_be_mappings(tmp_path):
     write(tmp_path, "portfolio/p.md", essay_file(partners="[Sheriff]"))
     assert "p.md:4: 'partners' must be a list of mappings" in run_import(tmp_path).err
+
+
+@pytest.mark.parametrize(
+    "front",
+    ['title: "A\\0title"', 'tags: ["fine", "bad\\0"]', 'extra: {"k": "\\u0000"}'],
+    ids=["yaml-title", "yaml-list", "yaml-mapping"],
+)
+def test_a_nul_written_as_an_escape_in_front_matter_is_refused(tmp_path, front):
+    write(tmp_path, "escaped.md", f"---\ndate: 2023-01-02\n{front}\n---\n\nText.\n")
+    result = run_import(tmp_path)
+    assert result.failed
+    assert "escaped.md:3: the front matter holds a NUL character" in result.err
+    assert not Essay.objects.exists()
