@@ -43,3 +43,10 @@ def clock(monkeypatch):
     moved = Clock()
     monkeypatch.setattr(timezone, "now", lambda: real_now() + moved.offset)
     return moved
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads and renditions go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

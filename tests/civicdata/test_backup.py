@@ -22,15 +22,9 @@ from reviews.services import add_review_comment, create_review_link, record_open
 from tests.factories import CaseStudyFactory
 from tests.public_factories import EditorFactory, WrittenEssayFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
 DEMO = Path(settings.BASE_DIR) / "demo-content"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def png(size, colour):

@@ -11,17 +11,11 @@ from PIL import Image
 from civicdata.roles import AUTHORS
 from tests.factories import RoleUserFactory, SuperuserFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 PREVIEW = "markdownx_markdownify"
 UPLOAD = "markdownx_upload"
 AJAX = {"headers": {"x-requested-with": "XMLHttpRequest"}}
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -19,13 +19,7 @@ from civicdata.markdown import render
 from tests.factories import CaseStudyFactory
 from tests.public_factories import EditorFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def stored(name, size, image_format="PNG", **options):

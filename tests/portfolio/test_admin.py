@@ -10,13 +10,7 @@ from portfolio.models import CaseStudy, Partner
 from tests.admin_pages import form_data
 from tests.factories import CaseStudyFactory, EssayFactory, PartnerFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 @pytest.fixture

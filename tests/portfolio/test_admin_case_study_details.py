@@ -27,17 +27,11 @@ from tests.factories import (
 )
 from tests.portfolio.test_admin import change_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 BODY_SERIAL_NUMBER = 0xA431
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def stored_files(media_root):

@@ -20,13 +20,7 @@ from tests.factories import (
 )
 from tests.public_factories import EditorFactory, WrittenEssayFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def png_upload(name="hero.png", size=(8, 4)):
