@@ -21,6 +21,12 @@ can change a public page, or a scheduled moment passing, moves the generation, s
 served from the cache after it changed. Only GET and HEAD requests without a session cookie use
 it or fill it: the site sets that cookie for anyone logged in, and only for them, so everyone else
 is an anonymous reader, who sees exactly what every other reader sees.
+
+`PageCacheMiddleware` answers from it before sessions, CSRF, authentication, URL resolution or the
+view run: a kept page costs one read of the generation from the shared cache, and, when this
+process served the page lately, nothing more (`pages`, a small cache in the process's memory,
+keyed by the same generation, so it is exactly as fresh as the shared one). Views opt in with
+`public_page`; the middleware keeps only what they mark.
 """
 
 import datetime
@@ -28,10 +34,11 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
+    get_conditional_response,
     get_max_age,
     patch_cache_control,
     patch_vary_headers,
@@ -61,20 +68,49 @@ def public_page(view, *, keep=True):
 
     @wraps(view)
     def public_view(request, *args, **kwargs):
-        page_cache = settings.CIVICDATA_PAGE_CACHE
-        # Also without the page cache: links to scheduled items are re-rendered when due.
-        schedule = generation.current() if page_cache or settings.CIVICDATA_SCHEDULE_CHECK else None
-        if not (page_cache and keep and _shared_by_readers(request)):
-            return cache_for_readers(request, view(request, *args, **kwargs))
-        key = _page_key(request, schedule.generation)
-        kept = cache.get(key)
-        if kept is not None and timezone.now() < kept.valid_until:
-            return kept.response()
+        if not hasattr(request, "content_schedule") and (
+            settings.CIVICDATA_PAGE_CACHE or settings.CIVICDATA_SCHEDULE_CHECK
+        ):
+            # Links to scheduled items are re-rendered when due, with or without the page cache.
+            generation.current()
         response = cache_for_readers(request, view(request, *args, **kwargs))
-        _keep(request, response, key, schedule)
+        response.keep_in_page_cache = keep
         return response
 
     return public_view
+
+
+class PageCacheMiddleware:
+    """Answer an anonymous reader's GET or HEAD from the page cache, and keep the pages that
+    `public_page` views mark. Placed above sessions, CSRF and authentication, so a kept page
+    costs none of their work; below SecurityMiddleware, CSPMiddleware and WhiteNoise, which add
+    their headers to kept pages as to any other, and answer static files without a look here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (settings.CIVICDATA_PAGE_CACHE and _shared_by_readers(request)):
+            return self.get_response(request)
+        schedule = request.content_schedule = generation.current()
+        key = _page_key(request, schedule.generation)
+        kept = caches[LOCAL_PAGES].get(key)
+        if kept is None:
+            kept = cache.get(key)
+            if kept is not None:
+                caches[LOCAL_PAGES].set(key, kept, timeout=kept.seconds_left())
+        if kept is not None and timezone.now() < kept.valid_until:
+            response = kept.response()
+            return get_conditional_response(request, etag=response.get("ETag"), response=response)
+        response = self.get_response(request)
+        if getattr(response, "keep_in_page_cache", False):
+            _keep(request, response, key, schedule)
+        return response
+
+
+# The pages this process served lately (settings.CACHES): a kept page read from the shared cache
+# once is then answered without asking it again.
+LOCAL_PAGES = "pages"
 
 
 def _shared_by_readers(request):
@@ -99,6 +135,9 @@ class KeptPage:
     def response(self):
         return HttpResponse(self.content, status=self.status, headers=self.headers)
 
+    def seconds_left(self):
+        return max((self.valid_until - timezone.now()).total_seconds(), 0)
+
 
 def _keep(request, response, key, schedule):
     if response.status_code != 200 or response.streaming:
@@ -119,5 +158,8 @@ def _keep(request, response, key, schedule):
         seconds = min(seconds, (schedule.next_moment - now).total_seconds())
     if seconds <= 0 or get_max_age(response) == 0:
         return
-    set_response_etag(response)  # what ConditionalGetMiddleware would compute, once per page
-    cache.set(key, KeptPage(response, valid_until), timeout=seconds)
+    if not response.has_header("ETag"):
+        set_response_etag(response)  # as ConditionalGetMiddleware does, when it did not
+    kept = KeptPage(response, valid_until)
+    cache.set(key, kept, timeout=seconds)
+    caches[LOCAL_PAGES].set(key, kept, timeout=seconds)

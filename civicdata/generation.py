@@ -117,6 +117,23 @@ def _next_scheduled_moment(after):
     return min(moments, default=None)
 
 
+# A generation's schedule never changes once stored, so each process remembers the last one it
+# read: a request then costs one read from the shared cache, the generation's number.
+_last_schedule = None
+
+
+def _known_schedule(generation):
+    global _last_schedule
+    schedule = _last_schedule
+    if schedule is None or schedule.generation != generation:
+        schedule = cache.get(_schedule_key(generation))
+        if schedule is None:
+            schedule = Schedule(generation, _next_scheduled_moment(timezone.now()))
+            cache.set(_schedule_key(generation), schedule, timeout=None)
+        _last_schedule = schedule
+    return schedule
+
+
 def current() -> Schedule:
     """The generation pages are cached under now, once every scheduled moment that has passed
     has been dealt with."""
@@ -128,10 +145,7 @@ def current() -> Schedule:
             # The cache was empty: when scheduled links were last checked is unknown.
             _rerender_links_to_items_whose_time_came(since=None, until=now)
             continue
-        schedule = cache.get(_schedule_key(generation))
-        if schedule is None:
-            schedule = Schedule(generation, _next_scheduled_moment(now))
-            cache.set(_schedule_key(generation), schedule, timeout=None)
+        schedule = _known_schedule(generation)
         if schedule.holds_at(now):
             return schedule
         if cache.add(f"civicdata:sweep:{generation}", True, timeout=SWEEP_LOCK_SECONDS):

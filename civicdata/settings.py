@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # Refuses an oversized request body before anything reads it (civicdata/security.py).
     "civicdata.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers a reader from the page cache before the rest runs (civicdata/caching.py).
+    "civicdata.caching.PageCacheMiddleware",
     # An ETag from each response's content and 304 to a conditional GET (civicdata/caching.py).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,6 +180,10 @@ CIVICDATA_DEFAULT_SERIES = {
 CIVICDATA_SITE_NAME = os.environ.get("SITE_NAME", "civicdata")
 # Words a reader reads per minute, for the reading time shown on each essay.
 CIVICDATA_WORDS_PER_MINUTE = 220
+# Essays on each page of /essays/ (its later pages are /essays/page/2/ and on).
+CIVICDATA_ESSAYS_PER_PAGE = 24
+# Essays of each series on the home page (the series page lists them all).
+CIVICDATA_HOME_ESSAYS_PER_SERIES = 6
 # A Hugo file larger than this is refused by import_hugo.
 CIVICDATA_HUGO_MAX_FILE_BYTES = int(os.environ.get("HUGO_MAX_FILE_BYTES", 2 * 1024 * 1024))
 # Seconds browsers and a CDN may keep a public page before asking again (civicdata/caching.py).
@@ -198,6 +204,13 @@ elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The pages each process served lately, in its own memory, in front of the shared cache
+# (civicdata/caching.py); keyed by the content generation, so never staler than the shared cache.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "civicdata-pages",
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", 300))},
+}
 # Sessions are read from the shared cache and kept in the database too, so they survive a cache
 # flush or eviction; without a shared cache they stay in the database only (a per-process cache
 # would let another worker still see a session that logging out deleted).

@@ -5,17 +5,24 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from essays.models import Essay, Series
+from essays.views import essay_list_page_count
 from portfolio.models import CaseStudy
 
 
 class ListPageSitemap(Sitemap):
-    """The home page and the lists."""
+    """The home page and the lists, with every page of the essay list."""
 
     def items(self):
-        return ["essays:home", "essays:essay_list", "portfolio:casestudy_list"]
+        pages = [(name, {}) for name in ("essays:home", "essays:essay_list")]
+        pages += [
+            ("essays:essay_list_page", {"page": number})
+            for number in range(2, essay_list_page_count() + 1)
+        ]
+        return [*pages, ("portfolio:casestudy_list", {})]
 
-    def location(self, name):
-        return reverse(name)
+    def location(self, page):
+        name, kwargs = page
+        return reverse(name, kwargs=kwargs)
 
 
 class SeriesSitemap(Sitemap):

@@ -3,7 +3,10 @@
 from civicdata.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": CACHES["pages"],  # noqa: F405
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Off so the public pages' exact query counts measure the uncached work; the page cache's own
 # tests (tests/civicdata/test_page_cache.py) turn these on.

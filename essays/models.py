@@ -65,10 +65,25 @@ class Author(models.Model):
         return self.name
 
 
+# What only the Hugo round trip reads: no public page loads it.
+HUGO_ONLY_FIELDS = (
+    "hugo_source",
+    "hugo_source_digest",
+    "front_matter_extra",
+    "front_matter_format",
+)
+
+
+def _bylines_in_order():
+    return models.Prefetch(
+        "bylines", queryset=Byline.objects.select_related("author").order_by("position")
+    )
+
+
 class EssayQuerySet(PublishableQuerySet):
     def for_index(self):
         """Essays with what a list shows: series and byline."""
-        return self.select_related("series").prefetch_related("bylines__author")
+        return self.select_related("series").prefetch_related(_bylines_in_order())
 
     def in_series_outline(self):
         """The essays readers may know of in a series: published ones, and unpublished ones an
@@ -98,7 +113,7 @@ class EssayQuerySet(PublishableQuerySet):
         return (
             self.with_drafting_progress()
             .select_related("series")
-            .prefetch_related("bylines__author")
+            .prefetch_related(_bylines_in_order())
         )
 
 

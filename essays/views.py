@@ -1,38 +1,76 @@
-from django.db.models import Prefetch
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
 from civicdata.views import DraftPreviewMixin
 from portfolio.models import CaseStudy
 
-from .models import Essay, Series
+from .models import HUGO_ONLY_FIELDS, Essay, Series
 from .outline import SeriesOutline
 
 
 def published_essays_in_series_order():
     """Published essays grouped by series (series by title), each series in its own order."""
     return (
-        Essay.objects.published().for_index().order_by("series__title", "series", "series_position")
+        Essay.objects.published()
+        .for_index()
+        .defer("body_html", "table_of_contents", *HUGO_ONLY_FIELDS)
+        .order_by("series__title", "series", "series_position")
     )
 
 
+def essay_list_page_count():
+    """How many pages /essays/ has (at least one, which says that none are published yet)."""
+    essays = Essay.objects.published()
+    return Paginator(essays, settings.CIVICDATA_ESSAYS_PER_PAGE).num_pages
+
+
 class HomeView(ListView):
-    """The series introduced, each with its published essays."""
+    """The series introduced, each with its first published essays (and a link to the rest)."""
 
     template_name = "essays/home.html"
     context_object_name = "essays"
 
     def get_queryset(self):
-        return published_essays_in_series_order()
+        in_series = {"partition_by": F("series")}
+        return (
+            published_essays_in_series_order()
+            .annotate(
+                place=Window(RowNumber(), order_by=F("series_position").asc(), **in_series),
+                published_in_series=Window(Count("pk"), **in_series),
+            )
+            .filter(place__lte=settings.CIVICDATA_HOME_ESSAYS_PER_SERIES)
+        )
 
 
 class EssayListView(ListView):
-    """Every published essay, grouped by series."""
+    """Every published essay, grouped by series, a page at a time: /essays/, then
+    /essays/page/2/ and on (paths, not a query string, so a static build can hold them)."""
 
     context_object_name = "essays"
 
+    def get_paginate_by(self, queryset):
+        return settings.CIVICDATA_ESSAYS_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        if kwargs.get("page") == 1:
+            return redirect("essays:essay_list", permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return published_essays_in_series_order()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        try:
+            page = paginator.page(self.kwargs.get("page", 1))
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class SeriesDetailView(DetailView):

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -36,8 +36,10 @@ def page_cache(settings):
     settings.CIVICDATA_PAGE_CACHE = True
     settings.CIVICDATA_SCHEDULE_CHECK = True
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -50,6 +50,15 @@ def test_sitemap_lists_the_pages_readers_may_open_and_nothing_else(client, site)
     }
 
 
+def test_sitemap_lists_every_page_of_the_essay_list(client, site, settings):
+    settings.CIVICDATA_ESSAYS_PER_PAGE = 1
+    EssayFactory(series=site["series"], slug="second-published-essay")
+    urls = set(sitemap(client))
+    assert "http://testserver/essays/page/2/" in urls
+    assert "http://testserver/essays/page/3/" not in urls  # drafts and scheduled essays fill none
+    assert "http://testserver/essays/page/1/" not in urls  # that is /essays/
+
+
 def test_sitemap_says_when_each_item_last_changed(client, site):
     urls = sitemap(client)
     essay_changed = site["essay"].updated_at
@@ -68,8 +77,9 @@ def test_sitemap_costs_the_same_queries_however_much_is_published(
     for _ in range(size):
         EssayFactory(series=series)
         CaseStudyFactory()
-    # For each of series, essays and case studies: how many, then the page of them.
-    with django_assert_num_queries(6):
+    # How many pages the essay list has; for each of series, essays and case studies: how many,
+    # then the page of them.
+    with django_assert_num_queries(7):
         assert len(sitemap(client)) == 3 + 1 + 2 * size
 
 

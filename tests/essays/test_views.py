@@ -187,6 +187,20 @@ def test_home_lists_an_essay_without_a_series_under_the_default_series(client, r
     assert f'href="{default.get_absolute_url()}"' in html
 
 
+def test_home_shows_the_first_essays_of_a_long_series_and_links_to_all_of_them(
+    client, site, settings
+):
+    settings.CIVICDATA_HOME_ESSAYS_PER_SERIES = 2
+    html = client.get("/").content.decode()
+    assert "Why civil society" in html and "What is different" in html
+    assert "Data, truth and reality" not in html  # the main series' third published essay
+    assert "Secret draft essay" not in html
+    more = f'<a href="{site["main"].get_absolute_url()}">All 3 essays in Data in civil society</a>'
+    assert more in html
+    assert "Open by default" in html
+    assert "All 1 essays" not in html  # a series shown whole gets no such link
+
+
 def test_home_links_to_the_portfolio(client, site):
     assert 'href="/portfolio/"' in client.get("/").content.decode()
 
@@ -206,6 +220,39 @@ def test_essay_list_groups_essays_by_series_in_series_order(client, site):
     titles += ["Data, truth and reality", "Working in the open", "Open by default"]
     positions = [html.index(title) for title in titles]
     assert positions == sorted(positions)
+
+
+def test_essay_list_is_read_a_page_at_a_time(client, site, settings):
+    settings.CIVICDATA_ESSAYS_PER_PAGE = 2
+    first = client.get("/essays/").content.decode()
+    assert "Why civil society" in first and "What is different" in first
+    assert "Data, truth and reality" not in first
+    assert "Page 1 of 2" in first
+    assert '<a href="/essays/page/2/" rel="next">Next page</a>' in first
+    second = client.get("/essays/page/2/").content.decode()
+    assert "Data, truth and reality" in second and "Open by default" in second
+    assert "Why civil society" not in second and "Secret draft essay" not in second
+    assert '<a href="/essays/" rel="prev">Previous page</a>' in second
+    assert "<title>Essays, page 2 — " in second
+    assert 'rel="next"' not in second
+
+
+def test_the_essay_lists_first_page_has_one_address(client, site, settings):
+    settings.CIVICDATA_ESSAYS_PER_PAGE = 2
+    response = client.get("/essays/page/1/")
+    assert response.status_code == 301
+    assert response["Location"] == "/essays/"
+
+
+@pytest.mark.parametrize("url", ["/essays/page/3/", "/essays/page/0/", "/essays/page/99999/"])
+def test_a_page_of_the_essay_list_past_its_end_is_not_found(client, site, settings, url):
+    settings.CIVICDATA_ESSAYS_PER_PAGE = 2
+    assert client.get(url).status_code == 404
+
+
+def test_a_short_essay_list_has_no_page_links(client, site):
+    html = client.get("/essays/").content.decode()
+    assert "Next page" not in html and "Page 1 of" not in html
 
 
 def test_series_page_shows_its_description_and_only_its_essays_in_order(client, site):
@@ -463,10 +510,10 @@ def build_series(render, size):
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        ("home", 3),  # essays with their series, bylines, authors
-        ("essay list", 3),  # the same
-        ("series", 4),  # the series, its essays, bylines, authors
-        ("essay", 5),  # essay with series and progress, bylines, authors, case studies, outline
+        ("home", 2),  # essays with their series, bylines with their authors
+        ("essay list", 3),  # the same, and how many there are (pages)
+        ("series", 3),  # the series, its essays, bylines with their authors
+        ("essay", 4),  # essay with series and progress, bylines with authors, case studies, outline
     ],
 )
 def test_page_costs_the_same_queries_however_much_is_published(
