@@ -44,7 +44,7 @@ serve: install
 
 ## The benchmark (bench/run.py; README: The benchmark): several minutes; not part of `make test`.
 ## Installs Debian's wrk (and redis-server, service-deps) when missing (as root). BENCH_ARGS passes
-## options, e.g. BENCH_ARGS="--rss-requests 100000".
+## options, e.g. BENCH_ARGS="--duration 5 --skip-import".
 bench: install service-deps
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
