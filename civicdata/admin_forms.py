@@ -4,9 +4,11 @@ and re-rendering after a save."""
 import datetime
 import hashlib
 import json
+from functools import wraps
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator
@@ -441,6 +443,38 @@ class RendersOnSaveMixin:
 
     def delete_queryset(self, request, queryset):
         move_to_trash(queryset, user=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _description = actions["delete_selected"]
+            actions["delete_selected"] = (
+                _saying_they_went_to_the_trash(function),
+                name,
+                "Move selected %(verbose_name_plural)s to the trash",
+            )
+        return actions
+
+
+def _saying_they_went_to_the_trash(delete_selected):
+    """Django's delete action (or one wrapping it), ending with what happened: Django would say
+    "Successfully deleted"."""
+
+    @wraps(delete_selected)
+    def move_selected_to_trash(modeladmin, request, queryset):
+        count = queryset.count()  # before they leave the list's queryset
+        response = delete_selected(modeladmin, request, queryset)
+        if response is None:  # done (not the confirmation page)
+            list(messages.get_messages(request))
+            items = model_ngettext(modeladmin.opts, count)
+            modeladmin.message_user(
+                request,
+                f"Moved {count} {items} to the trash; an editor can restore them from there.",
+                messages.SUCCESS,
+            )
+        return response
+
+    return move_selected_to_trash
 
 
 class TrashAdmin(admin.ModelAdmin):

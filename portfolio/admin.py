@@ -1,5 +1,6 @@
+from functools import wraps
+
 from django.contrib import admin
-from django.contrib.admin.actions import delete_selected
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -53,6 +54,21 @@ class DataSourceInline(ChildOfPublishableInlineMixin, admin.StackedInline):
     fields = [("name", "owner", "position"), "description", "limitations"]
     ordering = ["position"]
     extra = 0
+
+
+def _naming_essays_linking_here(delete_selected):
+    """The delete action, whose confirmation page also names the essays linking to the case
+    studies about to go."""
+
+    @wraps(delete_selected)
+    def delete_selected_naming_essays(modeladmin, request, queryset):
+        response = delete_selected(modeladmin, request, queryset)
+        if isinstance(response, TemplateResponse):
+            slugs = queryset.values_list("slug", flat=True)
+            response.context_data["essays_linking_here"] = list(essays_linking_to(slugs))
+        return response
+
+    return delete_selected_naming_essays
 
 
 @admin.register(CaseStudy)
@@ -123,22 +139,9 @@ class CaseStudyAdmin(
     def get_actions(self, request):
         actions = super().get_actions(request)
         if "delete_selected" in actions:
-            _function, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (
-                type(self)._delete_selected_naming_essays,
-                name,
-                description,
-            )
+            function, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_naming_essays_linking_here(function), name, description)
         return actions
-
-    def _delete_selected_naming_essays(self, request, queryset):
-        """Django's delete action, whose confirmation page also names the essays linking to the
-        case studies about to go."""
-        response = delete_selected(self, request, queryset)
-        if isinstance(response, TemplateResponse):
-            slugs = queryset.values_list("slug", flat=True)
-            response.context_data["essays_linking_here"] = list(essays_linking_to(slugs))
-        return response
 
     @admin.display(description="hero image", boolean=True, ordering="hero_image")
     def has_hero_image(self, case_study):

@@ -62,6 +62,29 @@ def test_deleting_moves_the_essay_to_the_trash_and_readers_lose_it(client, edito
     assert 'href="/essays/doomed/"' not in linking.body_html
 
 
+@pytest.mark.parametrize(
+    ("model", "factory", "said"),
+    [
+        (Essay, lambda: WrittenEssayFactory(sections=0), "Moved 2 essays to the trash"),
+        (CaseStudy, CaseStudyFactory, "Moved 2 case studies to the trash"),
+    ],
+)
+def test_deleting_several_from_the_list_says_they_went_to_the_trash(editor, model, factory, said):
+    items = [factory(), factory()]
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    selected = {"action": "delete_selected", "_selected_action": [item.pk for item in items]}
+    confirmation = editor.post(changelist, selected).content.decode()
+    assert "Move selected" in editor.get(changelist).content.decode()  # the action's name
+    assert "trash" in confirmation
+
+    response = editor.post(changelist, {**selected, "post": "yes"}, follow=True)
+    text = response.content.decode()
+    assert said in text
+    assert "Successfully deleted" not in text
+    assert model.objects.in_trash().count() == 2
+
+
 def test_the_trash_lists_it_and_the_admin_list_does_not(editor, essay):
     response = trash(editor, essay)
     message = editor.get(response.url).content.decode()
