@@ -259,9 +259,9 @@ def test_an_expired_links_openings_are_not_logged(client, link, clock):
 
 def test_the_review_page_costs_a_fixed_number_of_queries(client, link, django_assert_num_queries):
     add_review_comment(link=link, body="Earlier comment")
-    # The link; logging the opening; the essay with its series and progress, bylines, authors,
-    # published case studies; the series outline; this link's comments.
-    with django_assert_num_queries(8):
+    # The link; logging the opening; the essay with its series and progress, bylines with their
+    # authors, published case studies; the series outline; this link's comments.
+    with django_assert_num_queries(7):
         response = client.get(link.address)
     assert response.status_code == 200
 
