@@ -14,8 +14,9 @@ users and groups. Users are kept because revisions, the audit log, review links 
 assignees name them: without them, restoring would lose who did what. The archive therefore
 holds password hashes and e-mail addresses: keep it as safe as the database.
 
-Not kept: sessions (everyone signs in again) and what migrations make (content types,
-permissions), which foreign keys name by natural key so they match in any database.
+Not kept: sessions (everyone signs in again), what migrations make (content types,
+permissions), which foreign keys name by natural key so they match in any database, and the search
+index, which restoring builds afresh from the items.
 """
 
 import datetime
@@ -34,6 +35,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+
+from search_index.documents import rebuild_index
 
 FORMAT = "civicdata-backup"
 VERSION = 1
@@ -224,6 +227,7 @@ def restore_backup(path, *, using=DEFAULT_DB_ALIAS, storage=default_storage) -> 
                 with connection.cursor() as cursor:
                     for sql in reset:
                         cursor.execute(sql)
+            rebuild_index(using=using)
             for name, content in media.items():
                 saved = storage.save(name, ContentFile(content))
                 written.append(saved)

@@ -1,65 +1,55 @@
 """Search over what readers can see: published essays and case studies.
 
-An item's searchable text is what its page shows: the title (weighted most), the headings in its
-body (next), then its summary and body. The body is the stored, sanitized `body_html`, read as
-text, so a placeholder's notes, editor notes and drafts are never searchable.
+The text searched is the stored index (search_index): per item, the title (weighted most), the
+headings in its body (next), then its summary and body as readers read them, rewritten whenever
+the item is rendered. Which items may be found is never stored: each search applies the items'
+own `published()` (`SearchDocument.objects.visible()`), so a draft, a scheduled item before its
+time, an item taken down or in the trash is never found, and no job has to run on time.
 
-On PostgreSQL, full-text search with English stemming: a weighted `SearchVector`, ranked by
-`SearchRank`, the query read by `websearch_to_tsquery` (which accepts anything a person types),
-and a `SearchHeadline` snippet. Elsewhere (SQLite in development), the published items are indexed
-per search in an in-memory SQLite FTS5 table (Porter stemming, bm25 with the same weights) with
-FTS5's `snippet()`; where FTS5 is missing, a case-insensitive substring match. The in-memory index
-is rebuilt on each search: fine for the few hundred items a development database holds, and it
-can never drift from `published()`.
+On PostgreSQL, full-text search with English stemming: the stored weighted tsvector (GIN index),
+ranked by `SearchRank`, the query read by `websearch_to_tsquery` (which accepts anything a person
+types), and a `SearchHeadline` snippet. On SQLite, the stored FTS5 table (Porter stemming, bm25
+with the same weights) with FTS5's `snippet()`; where FTS5 is missing, a case-insensitive
+substring match. Either way a search is two queries: how many match, and this page's hits.
 
 Snippets come from text: the matched words are marked with control characters that cannot occur in
-the text (they are stripped from it first), then everything is escaped and only the markers become
-<mark> elements.
+the text (they are stripped from it when indexed), then everything is escaped and only the markers
+become <mark> elements.
 """
 
 import datetime
 import html
 import re
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
-from functools import cache
-from html.parser import HTMLParser
+from functools import reduce
+from operator import and_, or_
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Func, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import F, FloatField, Func, Q, TextField, Value
+from django.db.models.functions import Coalesce, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
-from essays.models import Essay
-from portfolio.models import CaseStudy
+from search_index.documents import CONFIG, START, STOP
+from search_index.models import SearchDocument, fts5_available
 
 MAX_QUERY_LENGTH = 200  # characters; longer queries are cut, not refused
-MAX_TERMS = 16  # words of a query used by the SQLite fallback
+MAX_TERMS = 16  # words of a query used on SQLite
 RESULTS_PER_PAGE = 10
-CONFIG = "english"
 
 # FTS5's bm25 weights for its three columns (title; headings; summary and body), as PostgreSQL's
 # weights A, B and C rank them.
 FTS5_WEIGHTS = (10.0, 4.0, 1.0)
 
-START, STOP = "\x02", "\x03"  # marks around a matched word in a snippet, never in the text
 _MARKERS = str.maketrans("", "", START + STOP)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 
-# A section heading's "#" link (and its hidden label) is page furniture, not text to search.
-_HEADING_ANCHOR = r'<a class="heading-anchor".*?</a>'
-_HEADING = r"<h[1-6][^>]*?>(.*?)</h[1-6]>"  # the first quantifier lazy: PostgreSQL's rule
+# What a hit shows of its item.
+_ITEM_FIELDS = ["title", "slug", "date"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +72,7 @@ def search(query: str, *, page=1) -> Page:
     SearchHit objects. A query with no word in it matches nothing (and costs no query)."""
     query = clean_query(query)
     if not re.search(r"\w", query):
-        return Paginator([], RESULTS_PER_PAGE).get_page(1)
+        return _nothing()
     if connection.vendor == "postgresql":
         return _search_postgresql(query, page)
     return _search_elsewhere(query, page)
@@ -95,13 +85,41 @@ def highlight(text: str) -> SafeString:
     return mark_safe(marked.translate(_MARKERS))
 
 
-def _label(model) -> str:
-    return capfirst(model._meta.verbose_name)
+def _nothing():
+    return Paginator([], RESULTS_PER_PAGE).get_page(1)
 
 
-def _hit(item, snippet) -> SearchHit:
+def _visible_documents(*fields):
+    """Index rows of what readers may see, with `fields` of their own and what a hit shows of
+    each item (joined)."""
+    return (
+        SearchDocument.objects.visible()
+        .select_related("essay", "case_study")
+        .only(
+            *fields,
+            *(f"{item}__{field}" for item in ("essay", "case_study") for field in _ITEM_FIELDS),
+        )
+        .alias(date=Coalesce("essay__date", "case_study__date"))
+    )
+
+
+def _page_of_hits(documents, page_number, snippets_of) -> Page:
+    """The page of `documents` (ranked: best first, then newest), its rows turned into hits;
+    `snippets_of(rows)` gives {pk: snippet} for the page's rows."""
+    page = Paginator(documents.order_by("rank", "-date", "pk"), RESULTS_PER_PAGE).get_page(
+        page_number
+    )
+    rows = list(page.object_list)
+    snippets = snippets_of(rows)
+    # .get: on SQLite a row rewritten between the queries may have lost its snippet.
+    page.object_list = [_hit(document, snippets.get(document.pk, "")) for document in rows]
+    return page
+
+
+def _hit(document, snippet) -> SearchHit:
+    item = document.item
     return SearchHit(
-        kind=_label(type(item)),
+        kind=capfirst(item._meta.verbose_name),
         title=item.title,
         url=item.get_absolute_url(),
         date=item.date,
@@ -109,222 +127,125 @@ def _hit(item, snippet) -> SearchHit:
     )
 
 
-# What a result shows, and the fields its text is read from.
-_FIELDS = ["pk", "title", "slug", "date", "summary", "body_html"]
-_MODELS = {"essay": Essay, "case_study": CaseStudy}
-
-
 # ---- PostgreSQL ---------------------------------------------------------------------------------
-
-
-def _text_of(field):
-    """SQL for the text a reader reads in stored HTML: heading anchors dropped, tags made spaces
-    (the entities left are unescaped with the snippet), markers removed."""
-    without_anchors = Func(
-        F(field), Value(_HEADING_ANCHOR), Value(" "), Value("g"), function="regexp_replace"
-    )
-    without_tags = Func(
-        without_anchors, Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace"
-    )
-    return Func(
-        without_tags, Value(START + STOP), Value(""), function="translate", output_field=TextField()
-    )
-
-
-def _headings_of(field):
-    """SQL for the headings in stored HTML, one after the other."""
-    return Func(
-        F(field),
-        Value(_HEADING),
-        template="array_to_string(ARRAY(SELECT (regexp_matches(%(expressions)s, 'g'))[1]), ' ')",
-        output_field=TextField(),
-    )
-
-
-def _readable_text():
-    return Concat("summary", Value(" "), _text_of("body_html"), output_field=TextField())
-
-
-def _document():
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector(_headings_of("body_html"), weight="B", config=CONFIG)
-        + SearchVector(_readable_text(), weight="C", config=CONFIG)
-    )
 
 
 def _search_postgresql(query, page_number):
     search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
-    ranked = [
-        model.objects.published()
-        .annotate(document=_document())
-        .filter(document=search_query)
-        .annotate(kind=Value(kind), rank=SearchRank(F("document"), search_query))
-        .values_list("kind", "pk", "rank", "date")
-        for kind, model in _MODELS.items()
-    ]
-    matches = ranked[0].union(*ranked[1:], all=True).order_by("-rank", "-date", "kind", "pk")
-    page = Paginator(matches, RESULTS_PER_PAGE).get_page(page_number)
-    rows = list(page.object_list)
-    # Headlines are costly: made for this page's items only, in one more query.
-    headline = SearchHeadline(
-        _readable_text(),
-        search_query,
-        config=CONFIG,
-        start_sel=START,
-        stop_sel=STOP,
-        min_words=20,
-        max_words=35,
-        max_fragments=2,
-        fragment_delimiter=" … ",
+    documents = (
+        _visible_documents()
+        .filter(vector=search_query)
+        # Ascending like bm25 (best first); the headline is made for the page's rows only.
+        .annotate(
+            rank=-SearchRank(F("vector"), search_query),
+            headline=SearchHeadline(
+                _escaped("text"),
+                search_query,
+                config=CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                min_words=20,
+                max_words=35,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
     )
-    shown = [
-        model.objects.published()
-        .filter(pk__in=[pk for row_kind, pk, _, _ in rows if row_kind == kind])
-        .annotate(kind=Value(kind), headline=headline)
-        .values_list("kind", "pk", "title", "slug", "date", "headline")
-        for kind, model in _MODELS.items()
-    ]
-    found = {
-        (kind, pk): SearchHit(
-            kind=_label(_MODELS[kind]),
-            title=title,
-            url=_MODELS[kind](slug=slug).get_absolute_url(),  # the model's own rule
-            date=date,
-            snippet=highlight(html.unescape(text)),
-        )
-        for kind, pk, title, slug, date, text in (
-            shown[0].union(*shown[1:], all=True) if rows else []
-        )
-    }
-    page.object_list = [found[kind, pk] for kind, pk, _, _ in rows if (kind, pk) in found]
-    return page
+    return _page_of_hits(
+        documents,
+        page_number,
+        lambda rows: {row.pk: highlight(html.unescape(row.headline)) for row in rows},
+    )
 
 
-# ---- Elsewhere: SQLite FTS5, or substrings -------------------------------------------------------
+def _escaped(field):
+    """The text with &, < and > as entities: ts_headline would take `<mark>` in a text for a tag
+    and drop it."""
+    text = F(field)
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = Replace(text, Value(character), Value(entity))
+    return text
 
 
-class _ReadableText(HTMLParser):
-    """The text of stored HTML as readers read it, and its headings apart."""
-
-    def __init__(self, body_html):
-        super().__init__(convert_charrefs=True)
-        self.text, self.headings = [], []
-        self._heading = None
-        self._in_anchor = False
-        self.feed(body_html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a" and "heading-anchor" in (dict(attrs).get("class") or "").split():
-            self._in_anchor = True
-        elif re.fullmatch(r"h[1-6]", tag):
-            self._heading = []
-        self.text.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag == "a":
-            self._in_anchor = False
-        elif re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
-            self.headings.append("".join(self._heading))
-            self._heading = None
-        self.text.append(" ")
-
-    def handle_data(self, data):
-        if self._in_anchor:
-            return
-        self.text.append(data)
-        if self._heading is not None:
-            self._heading.append(data)
-
-
-@dataclass
-class _Document:
-    item: object
-    title: str
-    headings: str
-    text: str
-
-    @classmethod
-    def of(cls, item):
-        readable = _ReadableText(item.body_html)
-        return cls(
-            item=item,
-            title=item.title.translate(_MARKERS),
-            headings=" ".join(readable.headings).translate(_MARKERS),
-            text=" ".join(f"{item.summary} {''.join(readable.text)}".split()).translate(_MARKERS),
-        )
-
-
-@cache
-def fts5_available() -> bool:
-    """Whether this Python's SQLite has FTS5 (asked of a throwaway in-memory database)."""
-    try:
-        with closing(sqlite3.connect(":memory:")) as probe:
-            probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text)")
-    except sqlite3.Error:
-        return False
-    return True
+# ---- SQLite FTS5, or substrings -----------------------------------------------------------------
 
 
 def _search_elsewhere(query, page_number):
     terms = re.findall(r"\w+", query)[:MAX_TERMS]
     if not terms:
-        return Paginator([], RESULTS_PER_PAGE).get_page(1)
-    documents = [
-        _Document.of(item)
-        for model in _MODELS.values()
-        for item in model.objects.published().only(*_FIELDS)
-    ]
-    documents.sort(key=lambda document: document.item.date, reverse=True)  # ties: newest first
-    rank = _rank_with_fts5 if fts5_available() else _rank_by_substring
-    hits = [_hit(document.item, snippet) for document, snippet in rank(documents, terms)]
-    return Paginator(hits, RESULTS_PER_PAGE).get_page(page_number)
+        return _nothing()
+    if fts5_available():
+        return _search_fts5(terms, page_number)
+    return _search_substrings(terms, page_number)
 
 
-def _rank_with_fts5(documents, terms):
-    """(document, snippet) for each document holding every term, best first."""
+def _search_fts5(terms, page_number):
     # Each term quoted: FTS5 reads it as a word, never as query syntax (\w+ holds no quote).
     match = " ".join(f'"{term}"' for term in terms)
-    weights = ", ".join(str(weight) for weight in FTS5_WEIGHTS)
-    with closing(sqlite3.connect(":memory:")) as index:
-        index.execute(
-            "CREATE VIRTUAL TABLE document USING fts5("
-            "title, headings, text, tokenize='porter unicode61 remove_diacritics 2')"
+    table = F("fts5__match")  # FTS5's functions take the table's hidden column first
+    documents = (
+        _visible_documents()
+        .filter(fts5__match__match=match)
+        .annotate(
+            rank=Func(table, *map(Value, FTS5_WEIGHTS), function="bm25", output_field=FloatField())
         )
-        index.executemany(
-            "INSERT INTO document (rowid, title, headings, text) VALUES (?, ?, ?, ?)",
+    )
+
+    def snippets_of(rows):
+        # Apart, for the page's rows only: SQLite would make a snippet of every match it sorts.
+        snippet = Func(
+            table,
+            Value(2),
+            Value(START),
+            Value(STOP),
+            Value(" … "),
+            Value(32),
+            function="snippet",
+            output_field=TextField(),
+        )
+        found = (
+            SearchDocument.objects.filter(pk__in=[row.pk for row in rows], fts5__match__match=match)
+            .annotate(snippet=snippet)
+            .values_list("pk", "snippet")
+        )
+        return {pk: highlight(text) for pk, text in (found if rows else [])}
+
+    return _page_of_hits(documents, page_number, snippets_of)
+
+
+COLUMNS = ("title", "headings", "text")
+
+
+def _search_substrings(terms, page_number):
+    """Every term in one of the three texts, as icontains finds it; ranked by how often the terms
+    occur where, with the FTS5 weights."""
+    folded = [term.casefold() for term in terms]
+    documents = _visible_documents(*COLUMNS).filter(
+        reduce(
+            and_,
             (
-                (position, document.title, document.headings, document.text)
-                for position, document in enumerate(documents)
+                reduce(or_, (Q(**{f"{column}__icontains": term}) for column in COLUMNS))
+                for term in terms
             ),
         )
-        rows = index.execute(
-            "SELECT rowid, snippet(document, 2, ?, ?, ' … ', 32) FROM document "
-            f"WHERE document MATCH ? ORDER BY bm25(document, {weights}), rowid",
-            (START, STOP, match),
-        ).fetchall()
-    return [(documents[position], highlight(snippet)) for position, snippet in rows]
-
-
-def _rank_by_substring(documents, terms):
-    """(document, snippet) for each document holding every term, as icontains would find it;
-    scored by where the terms stand, with the FTS5 weights."""
-    terms = [term.casefold() for term in terms]
-    scored = []
-    for position, document in enumerate(documents):
-        columns = [document.title, document.headings, document.text]
-        folded = [column.casefold() for column in columns]
-        if not all(any(term in column for column in folded) for term in terms):
-            continue
-        score = sum(
-            weight * column.count(term)
-            for weight, column in zip(FTS5_WEIGHTS, folded, strict=True)
-            for term in terms
-        )
-        scored.append((-score, position, document))
-    scored.sort(key=lambda entry: entry[:2])
-    return [(document, _substring_snippet(document.text, terms)) for _, _, document in scored]
+    )
+    scored = sorted(
+        documents,
+        key=lambda document: (
+            -sum(
+                weight * getattr(document, column).casefold().count(term)
+                for weight, column in zip(FTS5_WEIGHTS, COLUMNS, strict=True)
+                for term in folded
+            ),
+            -document.item.date.toordinal(),
+            document.pk,
+        ),
+    )
+    page = Paginator(scored, RESULTS_PER_PAGE).get_page(page_number)
+    page.object_list = [
+        _hit(document, _substring_snippet(document.text, folded)) for document in page.object_list
+    ]
+    return page
 
 
 def _substring_snippet(text, terms, *, width=200):

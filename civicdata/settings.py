@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "addresses",
     "reviews",
     "audit",
+    # The stored search index of essays and case studies (search_index/models.py).
+    "search_index",
 ]
 
 MIDDLEWARE = [

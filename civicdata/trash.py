@@ -8,6 +8,7 @@ from django.utils import timezone
 from audit.models import Action
 from civicdata import audit
 from civicdata.links import refresh_links_to
+from search_index.documents import remove_item
 
 
 @transaction.atomic
@@ -18,6 +19,7 @@ def move_to_trash(items, *, user) -> int:
         if item.trashed_at is None:
             item.trashed_at, item.trashed_by = timezone.now(), user
             item.save(update_fields=["trashed_at", "trashed_by", "updated_at"])
+            remove_item(item)  # out of the search index; restoring renders, which indexes it
             _forget_links_from(item)  # out of the broken-links list; restoring records them again
             refresh_links_to(item)
             audit.record(user, Action.TRASHED, item)

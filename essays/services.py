@@ -10,6 +10,7 @@ from civicdata import editorial_checks as checks
 from civicdata import generation, revisions
 from civicdata.links import published_urls, record_links
 from civicdata.markdown import count_words, internal_targets, render
+from search_index.documents import index_item
 
 from .models import AcceptedFinding, DraftingStatus, Essay, Finding, FindingKind, Section
 
@@ -72,6 +73,7 @@ def render_essay(essay: Essay) -> Essay:
     )
     record_links(essay, reports)
     record_findings(essay, essay_findings(sections, insets, pullquotes, reports))
+    index_item(essay)
     generation.content_changed()  # the updates above send no signal
     return essay
 

@@ -9,6 +9,7 @@ from civicdata.markdown import internal_targets, render
 from civicdata.renditions import ensure_renditions
 from essays.models import FindingKind
 from essays.services import body_findings, link_findings, record_findings
+from search_index.documents import index_item
 
 from .models import CaseStudy
 
@@ -41,4 +42,5 @@ def render_case_study(case_study: CaseStudy) -> CaseStudy:
         )
     )
     record_findings(case_study, findings)
+    index_item(case_study)
     return case_study

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from civicdata.publishing import Status
 from essays.models import Author, Byline, DraftingStatus, Essay, Inset, Pullquote, Section, Series
 from portfolio.models import CaseStudy, DataSource, Partner, Topic
+from search_index.documents import index_item
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -43,6 +44,7 @@ class AuthorFactory(factory.django.DjangoModelFactory):
 class EssayFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Essay
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Essay number {n}")
     slug = factory.Sequence(lambda n: f"essay-{n}")
@@ -51,6 +53,13 @@ class EssayFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2022, 2, 24)
     summary = "A short summary."
     status = Status.PUBLISHED
+
+    @factory.post_generation
+    def search_index(essay, create, extracted, **kwargs):
+        """Indexed as rendering would (search finds its title and summary); render it again once
+        it has sections."""
+        if create:
+            index_item(essay)
 
 
 class BylineFactory(factory.django.DjangoModelFactory):
@@ -96,6 +105,7 @@ class PullquoteFactory(factory.django.DjangoModelFactory):
 class CaseStudyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CaseStudy
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Case study {n}")
     slug = factory.Sequence(lambda n: f"case-study-{n}")
@@ -103,6 +113,13 @@ class CaseStudyFactory(factory.django.DjangoModelFactory):
     body = "How it worked."
     date = datetime.date(2023, 5, 1)
     status = Status.PUBLISHED
+
+    @factory.post_generation
+    def search_index(case_study, create, extracted, **kwargs):
+        """Indexed as rendering would (search finds its title and summary); its body once
+        rendered."""
+        if create:
+            index_item(case_study)
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
