@@ -1234,8 +1234,31 @@ def front_matter_text(front: dict, fmt: str) -> str:
         return "+++\n" + tomli_w.dumps(_without_nulls(front)) + "+++\n"
     if fmt == FrontMatterFormat.JSON:
         return json.dumps(front, indent=2, ensure_ascii=False, default=_isoformat) + "\n"
-    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    dumped = yaml.dump(
+        front,
+        Dumper=_FrontMatterDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+    )
     return f"---\n{dumped}---\n"
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, except that a string holding a character YAML reads as a line break
+    (NEL, the line and paragraph separators, CR) is written double-quoted, where it is escaped:
+    PyYAML would write it plain or single-quoted, where YAML folds it into a space."""
+
+
+_YAML_LINE_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
+def _represent_str(dumper, value):
+    style = '"' if _YAML_LINE_BREAKS.search(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_FrontMatterDumper.add_representer(str, _represent_str)
 
 
 def _isoformat(value):

@@ -1,6 +1,7 @@
 """The Hugo file format on its own: parsing text into documents and writing them back."""
 
 import datetime
+from dataclasses import replace
 
 import pytest
 
@@ -36,6 +37,14 @@ def test_front_matter_formats(text, fmt):
     doc = parse_document(text, default_slug="t")
     assert (doc.title, doc.date, doc.front_matter_format) == ("T", datetime.date(2023, 1, 2), fmt)
     assert doc.sections[0].body == "Body."
+
+
+@pytest.mark.parametrize("character", ["\x85", "\u2028", "\u2029"])
+def test_a_character_yaml_reads_as_a_line_break_is_written_so_it_reads_back(character):
+    document = essay("Body.\n")
+    document = replace(document, title=f"Data{character}work", summary=f"{character}")
+    written = serialize_essay(document)
+    assert parse_document(written, default_slug="t") == document
 
 
 def test_yaml_refuses_anchors_and_aliases():
