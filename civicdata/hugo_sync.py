@@ -190,7 +190,18 @@ def import_hugo_file(hugo_file: HugoFile, *, seen_slugs: dict, dry_run: bool = F
     except (DatabaseError, ValidationError) as error:
         # Content is checked before it is written; this is a last line of defence.
         return FileResult(hugo_file, FAILED, error=f"{hugo_file.name}: could not be saved: {error}")
-    return FileResult(hugo_file, action, item, warnings=warnings)
+    return FileResult(hugo_file, action, item if dry_run else _for_report(item), warnings=warnings)
+
+
+# What the report and the link refresh read; an item's other fields load when first read.
+_REPORT_FIELDS = ("id", "slug", "title", "status", "publish_at", "expire_at", "trashed_at")
+
+
+def _for_report(item):
+    """`item` with only _REPORT_FIELDS loaded, so a run of thousands of files does not keep
+    every text and rendered body in memory until it ends."""
+    names = [f.attname for f in item._meta.concrete_fields if f.attname in _REPORT_FIELDS]
+    return type(item).from_db(item._state.db, names, [getattr(item, name) for name in names])
 
 
 def refresh_links_to_imported(items) -> int:
@@ -677,7 +688,8 @@ def export_hugo(outdir: Path) -> ExportReport:
     )
     for folder, items in (("essays", essays), ("portfolio", case_studies)):
         (outdir / folder).mkdir(parents=True, exist_ok=True)
-        for item in items.order_by("slug"):
+        # In chunks, with their parts prefetched per chunk: memory stays flat however many.
+        for item in items.order_by("slug").iterator(chunk_size=100):
             if not _FILE_NAME.fullmatch(item.slug):
                 raise ValueError(f"cannot export “{item}”: its slug “{item.slug}” is no file name")
             text, as_imported = export_text(item)

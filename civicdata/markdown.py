@@ -6,6 +6,7 @@ Every piece of Markdown a reader or the admin preview sees goes through `render`
 missing or unpublished becomes plain text and is reported back, never a dead link.
 """
 
+import functools
 import re
 import secrets
 from collections.abc import Callable
@@ -93,6 +94,11 @@ class _GfmLinkify(LinkifyIt):
         super().__init__()
         self.add("ftp:", None).add("//", None)
 
+    def pretest(self, text):
+        # Every link kept by match() has a scheme ("https:", "mailto:"), an "@" or "www.":
+        # text with none of them skips linkify-it's costly search for bare domain names.
+        return (":" in text or "@" in text or "www." in text.lower()) and super().pretest(text)
+
     def match(self, text):
         found = [
             link
@@ -111,6 +117,10 @@ def _build_parser():
 
 
 _parser = _build_parser()
+# The same block rules without inline parsing (linkify above all, most of a parse's cost), for
+# what needs only the block structure.
+_block_parser = _build_parser()
+_block_parser.core.ruler.disable(["inline", "linkify"])
 
 
 def _rewrite_links(tokens, resolve: LinkResolver | None, links: list[LinkReport]):
@@ -264,8 +274,13 @@ def render_markdown(text: str) -> str:
     return render(text, resolve_link=resolve_for_readers).html
 
 
+@functools.lru_cache(maxsize=64)
 def parse_tokens(text: str):
-    """The block token stream of `text`, for checks that read Markdown's structure."""
+    """The block token stream of `text`, for checks that read Markdown's structure.
+
+    Several readers (link targets, editorial checks) read each text in turn, so the last texts'
+    tokens are kept: read them, never change them.
+    """
     return _parser.parse(text or "", {})
 
 
@@ -279,7 +294,7 @@ def top_level_block_ends(text: str) -> list[int]:
     These are the "paragraphs" that insets and pullquotes are placed after; the count matches
     the blocks `render` returns for the same text.
     """
-    tokens = _parser.parse(text or "", {})
+    tokens = _block_parser.parse(text or "", {})
     return [
         tokens[start].map[1]
         for start, _end, is_footnotes in _top_level_chunks(tokens)
@@ -290,7 +305,7 @@ def top_level_block_ends(text: str) -> list[int]:
 def internal_targets(text: str) -> set[InternalTarget]:
     """Every internal link target in `text`, so a whole essay's links resolve in one query."""
     found = set()
-    for token in _parser.parse(text or "", {}):
+    for token in parse_tokens(text):
         for child in token.children or ():
             if child.type == "link_open":
                 target = parse_internal_href(child.attrGet("href") or "")

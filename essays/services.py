@@ -152,16 +152,16 @@ def essay_findings(sections, insets, pullquotes, link_reports) -> list[checks.Fi
             )
         )
 
-    text = "\n\n".join(s.body for s in sections if not s.is_placeholder)
+    text = checks.QuotedText("\n\n".join(s.body for s in sections if not s.is_placeholder))
     for pullquote in pullquotes:
-        if not checks.quote_stands_in(pullquote.body, text):
+        if not text.stands_in(pullquote.body):
             found.append(
                 checks.Finding(
                     FindingKind.PULLQUOTE_NOT_IN_TEXT,
                     "The pullquote's words do not stand in the essay's text; "
                     "the nearest sentence is shown so either can be fixed.",
                     excerpt=pullquote.body.strip(),
-                    suggestion=checks.nearest_sentence(pullquote.body, text),
+                    suggestion=text.nearest_sentence(pullquote.body),
                     section=pullquote.section,
                 )
             )

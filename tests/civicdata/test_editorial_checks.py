@@ -52,3 +52,26 @@ def test_very_long_paragraph_is_found_and_short_one_is_not():
 
 def test_heading_that_skips_a_level_is_found():
     assert checks.skipped_heading_levels([(2, "A"), (4, "B"), (3, "C"), (2, "D")]) == [(2, 4, "B")]
+
+
+def test_of_two_equally_near_sentences_the_earlier_is_shown():
+    text = "Cats sit on warm mats. Nothing else here at all. Bats sit on warm mats."
+    assert checks.nearest_sentence("Rats sit on warm mats", text) == "Cats sit on warm mats."
+
+
+def test_misquote_spanning_two_sentences_is_shown_with_both():
+    text = "First part of the idea. Second part follows here. Unrelated closing words."
+    quote = "First part of an idea, second part follows there"
+    assert not checks.quote_stands_in(quote, text)
+    assert checks.nearest_sentence(quote, text) == (
+        "First part of the idea. Second part follows here."
+    )
+
+
+def test_several_pullquotes_are_checked_against_one_prepared_text():
+    text = checks.QuotedText("Funding is short. Partners share data when trust is built.")
+    assert text.stands_in("partners share data")
+    assert not text.stands_in("partners sell data")
+    assert text.nearest_sentence("partners sell data") == (
+        "Partners share data when trust is built."
+    )
