@@ -16,26 +16,29 @@ keeps ConditionalGetMiddleware from giving it an ETag at all.
 
 The page cache keeps, with Django's cache framework, the whole response an anonymous reader gets
 (`CIVICDATA_PAGE_CACHE`; README: Caching). Its keys hold the content generation
-(civicdata/generation.py), the scheme, the host, the path and the query string: any write that
-can change a public page, or a scheduled moment passing, moves the generation, so no page is
-served from the cache after it changed. Only GET and HEAD requests without a session cookie use
-it or fill it: the site sets that cookie for anyone logged in, and only for them, so everyone else
-is an anonymous reader, who sees exactly what every other reader sees.
+(civicdata/generation.py), the scheme, the host, the path and the query parameters the view reads
+(`public_page(query=...)`; a link's tracking parameters do not make another page): any write that
+can change a public page, or a scheduled moment passing, moves the generation, so no page is served
+from the cache after it changed. Only GET and HEAD requests without a session cookie use it or fill
+it: the site sets that cookie for anyone logged in, and only for them, so everyone else is an
+anonymous reader, who sees exactly what every other reader sees.
 
-`PageCacheMiddleware` answers from it before sessions, CSRF, authentication, URL resolution or the
-view run: a kept page costs one read of the generation from the shared cache, and, when this
-process served the page lately, nothing more (`pages`, a small cache in the process's memory,
-keyed by the same generation, so it is exactly as fresh as the shared one). Views opt in with
-`public_page`; the middleware keeps only what they mark.
+`PageCacheMiddleware` answers from it before sessions, CSRF, authentication or the view run (it
+resolves the URL only to learn whether the view's pages are kept): a kept page costs one read of
+the generation from the shared cache, and, when this process served the page lately, nothing more
+(`pages`, a small cache in the process's memory, keyed by the same generation, so it is exactly as
+fresh as the shared one). Views opt in with `public_page`.
 """
 
 import datetime
 import hashlib
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -62,9 +65,11 @@ def cache_for_readers(request, response):
     return response
 
 
-def public_page(view, *, keep=True):
-    """Decorate a view (or a Feed) whose pages readers share: see `cache_for_readers`; readers'
-    responses are kept in the page cache unless `keep` is False (search: endless queries)."""
+def public_page(view, *, keep=True, query=()):
+    """Decorate a view (or a Feed) whose pages readers share: see `cache_for_readers`. Readers'
+    responses are kept in the page cache unless `keep` is False (search: endless queries);
+    `query` names the query-string parameters the view reads, the only ones its kept pages are
+    told apart by (others, such as a link's tracking parameters, change nothing on the page)."""
 
     @wraps(view)
     def public_view(request, *args, **kwargs):
@@ -73,16 +78,15 @@ def public_page(view, *, keep=True):
         ):
             # Links to scheduled items are re-rendered when due, with or without the page cache.
             generation.current()
-        response = cache_for_readers(request, view(request, *args, **kwargs))
-        response.keep_in_page_cache = keep
-        return response
+        return cache_for_readers(request, view(request, *args, **kwargs))
 
+    public_view.page_cache_query = tuple(query) if keep else None
     return public_view
 
 
 class PageCacheMiddleware:
-    """Answer an anonymous reader's GET or HEAD from the page cache, and keep the pages that
-    `public_page` views mark. Placed above sessions, CSRF and authentication, so a kept page
+    """Answer an anonymous reader's GET or HEAD from the page cache, and keep the pages of views
+    that `public_page` marks. Placed above sessions, CSRF and authentication, so a kept page
     costs none of their work; below SecurityMiddleware, CSPMiddleware and WhiteNoise, which add
     their headers to kept pages as to any other, and answer static files without a look here."""
 
@@ -92,8 +96,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not (settings.CIVICDATA_PAGE_CACHE and _shared_by_readers(request)):
             return self.get_response(request)
+        query = _page_cache_query(request)
+        if query is None:
+            return self.get_response(request)
         schedule = request.content_schedule = generation.current()
-        key = _page_key(request, schedule.generation)
+        key = _page_key(request, query, schedule.generation)
         kept = caches[LOCAL_PAGES].get(key)
         if kept is None:
             kept = cache.get(key)
@@ -103,9 +110,17 @@ class PageCacheMiddleware:
             response = kept.response()
             return get_conditional_response(request, etag=response.get("ETag"), response=response)
         response = self.get_response(request)
-        if getattr(response, "keep_in_page_cache", False):
-            _keep(request, response, key, schedule)
+        _keep(request, response, key, schedule)
         return response
+
+
+def _page_cache_query(request):
+    """The query parameters the requested page is kept by, or None when it is not kept."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    return getattr(match.func, "page_cache_query", None)
 
 
 # The pages this process served lately (settings.CACHES): a kept page read from the shared cache
@@ -117,8 +132,9 @@ def _shared_by_readers(request):
     return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def _page_key(request, generation_number):
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+def _page_key(request, query, generation_number):
+    read = urlencode(sorted((name, value) for name in query for value in request.GET.getlist(name)))
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{read}"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"civicdata:page:{generation_number}:{digest}"
 

@@ -24,7 +24,8 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("search/", public_page(views.SearchView.as_view(), keep=False), name="search"),
     path("feed/", public_page(LatestFeed()), name="feed"),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Django's sitemap view reads ?p= (the page of a long sitemap).
+    path("sitemap.xml", public_page(sitemap, query=["p"]), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_page(views.robots_txt), name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]

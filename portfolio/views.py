@@ -10,6 +10,7 @@ class CaseStudyListView(ListView):
     """Published case studies, filtered by ?topic=<slug> and ?stage=<stage>."""
 
     context_object_name = "case_studies"
+    filter_names = ("topic", "stage")
 
     def get_queryset(self):
         self.filters = PortfolioFilterForm(

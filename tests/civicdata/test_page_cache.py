@@ -124,6 +124,25 @@ def test_each_query_string_is_kept_apart(client, site):
     assert "A case study" in page(client, "/portfolio/")[1]
 
 
+def test_a_link_with_tracking_parameters_is_answered_from_the_kept_page(
+    client, site, django_assert_num_queries
+):
+    shared = client.get("/essays/an-essay/?utm_source=newsletter&fbclid=IwAR0abc")
+    assert shared.status_code == 200
+    with django_assert_num_queries(0):
+        plain = client.get("/essays/an-essay/")
+        again = client.get("/essays/an-essay/?fbclid=IwAR0other")
+    assert plain.content == shared.content == again.content
+
+
+def test_the_portfolio_is_kept_by_its_filters_alone(client, site, django_assert_num_queries):
+    CaseStudyFactory(title="Piloted study", stage="pilot")
+    piloted = client.get("/portfolio/?stage=pilot").content
+    with django_assert_num_queries(0):
+        assert client.get("/portfolio/?utm_medium=email&stage=pilot").content == piloted
+    assert "A case study" in page(client, "/portfolio/?utm_medium=email")[1]
+
+
 def test_a_page_kept_for_one_host_is_not_served_for_another(client, site):
     assert "http://localhost/sitemap.xml" in page(client, "/robots.txt", HTTP_HOST="localhost")[1]
     other = page(client, "/robots.txt", HTTP_HOST="127.0.0.1")[1]
