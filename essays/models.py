@@ -65,7 +65,7 @@ class Author(models.Model):
         return self.name
 
 
-# What only the Hugo round trip reads: no public page loads it.
+# What only the Hugo round trip reads: lists leave it unloaded.
 HUGO_ONLY_FIELDS = (
     "hugo_source",
     "hugo_source_digest",

@@ -25,7 +25,7 @@ def published_essays_in_series_order():
 
 def essay_list_page_count():
     """How many pages /essays/ has (at least one, which says that none are published yet)."""
-    essays = Essay.objects.published()
+    essays = published_essays_in_series_order()
     return Paginator(essays, settings.CIVICDATA_ESSAYS_PER_PAGE).num_pages
 
 
