@@ -106,11 +106,10 @@ def sync_hugo_aliases(item, aliases) -> list[str]:
         aliases = [aliases]
     elif not isinstance(aliases, list):
         return ["aliases: expected a list of paths; ignored"]
-    section = posixpath.dirname(item.get_absolute_url().rstrip("/")) + "/"
     warnings, wanted = [], set()
     for alias in aliases:
         try:
-            path = normalize_path(alias, base=section)
+            path = alias_path(item, alias)
         except ValueError as error:
             warnings.append(f"alias “{alias}” {error}; ignored")
             continue
@@ -132,6 +131,42 @@ def sync_hugo_aliases(item, aliases) -> list[str]:
         address.full_clean()
         address.save()
     return warnings
+
+
+def alias_path(item, alias) -> str:
+    """The address a Hugo alias of `item` stands for (Hugo reads a relative alias from the
+    page's section). Raises ValueError as normalize_path does."""
+    section = posixpath.dirname(item.get_absolute_url().rstrip("/")) + "/"
+    return normalize_path(alias, base=section)
+
+
+def exported_aliases(item, kept) -> list | str | None:
+    """The `aliases:` to export for `item`: those kept from its Hugo file, then its old addresses
+    from renames and editors that they do not already name, so a site Hugo builds redirects them
+    too. Reads item.old_addresses.all(), so prefetched rows are used. `kept` itself when there
+    is nothing to add (or it is no list of paths): such an item exports as it was imported."""
+    if item.pk is None:
+        return kept
+    if kept is None:
+        kept_list = []
+    elif isinstance(kept, str):
+        kept_list = [kept]
+    elif isinstance(kept, list):
+        kept_list = kept
+    else:
+        return kept
+    already = set()
+    for alias in kept_list:
+        try:
+            already.add(alias_path(item, alias))
+        except ValueError:
+            continue
+    added = sorted(
+        address.path
+        for address in item.old_addresses.all()
+        if address.origin in (Origin.SLUG_CHANGE, Origin.EDITOR) and address.path not in already
+    )
+    return [*kept_list, *added] if added else kept
 
 
 def _target_of(item) -> dict:

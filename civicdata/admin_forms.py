@@ -413,11 +413,12 @@ class RendersOnSaveMixin:
         super().save_related(request, form, formsets, change)
         item = form.instance
         self.render_item(item)
+        if change and "slug" in form.changed_data:
+            # The previous address keeps working: a permanent redirect to the new one. Recorded
+            # first, so the links to it re-rendered below follow it to the new address.
+            record_slug_change(item, previous_slug=form.initial.get("slug"))
         if not change or {"status", "slug", "publish_at", "expire_at"} & set(form.changed_data):
             refresh_links_to(item, previous_slug=form.initial.get("slug"))
-        if change and "slug" in form.changed_data:
-            # The previous address keeps working: a permanent redirect to the new one.
-            record_slug_change(item, previous_slug=form.initial.get("slug"))
 
     # Deleting moves to the trash (civicdata.trash); the confirmation pages say so.
     delete_confirmation_template = "admin/move_to_trash_confirmation.html"

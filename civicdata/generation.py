@@ -162,7 +162,7 @@ def _rerender_links_to_items_whose_time_came(*, since, until):
     from essays.models import Essay, InternalLink
     from portfolio.models import CaseStudy
 
-    from .links import CASE_STUDY, ESSAY, rerender_sources_of
+    from .links import CASE_STUDY, ESSAY, old_slugs_leading_to, rerender_sources_of
     from .publishing import Status, live_at
 
     for kind, model in ((ESSAY, Essay), (CASE_STUDY, CaseStudy)):
@@ -178,8 +178,11 @@ def _rerender_links_to_items_whose_time_came(*, since, until):
         live = set(
             model.objects.filter(live_at(until), slug__in=slugs).values_list("slug", flat=True)
         )
+        # Links naming an item's old address (its slug before a rename) follow it there.
+        old_slugs = old_slugs_leading_to(kind, slugs)
+        live |= {old for old, slug in old_slugs.items() if slug in live}
         stale = (
-            InternalLink.objects.filter(target_kind=kind, target_slug__in=slugs)
+            InternalLink.objects.filter(target_kind=kind, target_slug__in=slugs | set(old_slugs))
             .filter(
                 Q(resolved=True) & ~Q(target_slug__in=live)
                 | Q(resolved=False, target_slug__in=live)

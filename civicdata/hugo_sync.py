@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from addresses.services import sync_hugo_aliases
+from addresses.services import exported_aliases, sync_hugo_aliases
 from civicdata import hugo, revisions
 from civicdata.hugo import HugoError
 from civicdata.links import CASE_STUDY, ESSAY
@@ -566,7 +566,7 @@ def essay_document(essay: Essay) -> hugo.EssayDocument:
     """The essay as a Hugo document: a function of what the database holds, nothing else.
     Reads parts through .all(), so prefetched parts are used."""
     extra = essay.front_matter_extra if isinstance(essay.front_matter_extra, dict) else {}
-    extra = dict(extra)
+    extra = _with_old_addresses(essay, extra)
     date = _front_matter_date(essay.date, extra.pop("date", None))
     sections = sorted(essay.sections.all(), key=lambda section: section.position)
     blocks = {}
@@ -616,7 +616,7 @@ def case_study_document(case_study: CaseStudy) -> hugo.CaseStudyDocument:
     """The case study as a Hugo document; related essays sorted by slug, those still missing
     from the database included."""
     extra = case_study.front_matter_extra if isinstance(case_study.front_matter_extra, dict) else {}
-    extra = dict(extra)
+    extra = _with_old_addresses(case_study, extra)
     date = _front_matter_date(case_study.date, extra.pop("date", None))
     missing = extra.pop("related_essays", [])
     related = {essay.slug for essay in case_study.related_essays.all()}
@@ -647,6 +647,15 @@ def case_study_document(case_study: CaseStudy) -> hugo.CaseStudyDocument:
         extra=extra,
         front_matter_format=case_study.front_matter_format,
     )
+
+
+def _with_old_addresses(item, extra) -> dict:
+    """A copy of the kept front matter, its `aliases:` naming the item's old addresses too."""
+    extra = dict(extra)
+    aliases = exported_aliases(item, extra.get("aliases"))
+    if aliases is not None:
+        extra["aliases"] = aliases
+    return extra
 
 
 def canonical_text(item: Essay | CaseStudy) -> str:
@@ -681,10 +690,10 @@ def export_hugo(outdir: Path) -> ExportReport:
     essays = (
         Essay.objects.present()
         .select_related("series")
-        .prefetch_related("bylines__author", "sections", "insets", "pullquotes")
+        .prefetch_related("bylines__author", "sections", "insets", "pullquotes", "old_addresses")
     )
     case_studies = CaseStudy.objects.present().prefetch_related(
-        "partners", "data_sources", "topics", "related_essays"
+        "partners", "data_sources", "topics", "related_essays", "old_addresses"
     )
     for folder, items in (("essays", essays), ("portfolio", case_studies)):
         (outdir / folder).mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from django.urls import NoReverseMatch, reverse
+
 ESSAY = "essay"
 CASE_STUDY = "case_study"
 
@@ -51,7 +53,9 @@ def parse_internal_href(href: str) -> InternalTarget | None:
 
 
 def published_urls(targets) -> dict[InternalTarget, str]:
-    """Map each target that is published to its URL, in one query per kind."""
+    """Map each target that is published to its URL, in one query per kind; then a target
+    naming an old address of a published item (its slug before a rename, or a Hugo alias at
+    such an address) to where that item lives now, in one more query, only if one is left."""
     from essays.models import Essay
     from portfolio.models import CaseStudy
 
@@ -68,7 +72,75 @@ def published_urls(targets) -> dict[InternalTarget, str]:
         for target in targets:
             if target.kind == kind and target.slug in found:
                 urls[target] = found[target.slug]
+    if unresolved := [target for target in targets if target not in urls]:
+        urls.update(_through_old_addresses(unresolved))
     return urls
+
+
+def _through_old_addresses(targets) -> dict[InternalTarget, str]:
+    """The targets whose page address is an old address of a published item of their kind,
+    mapped to that item's URL: the link goes where the old address redirects."""
+    from addresses.models import OldAddress
+
+    paths = {target: _page_path(target.kind, target.slug) for target in targets}
+    wanted = {path for path in paths.values() if path is not None}
+    if not wanted:
+        return {}
+    leading_to = {
+        address.path: address.target
+        for address in OldAddress.objects.leading_to_published()
+        .filter(path__in=wanted)
+        .select_related("essay", "case_study")
+    }
+    return {
+        target: leading_to[path].get_absolute_url()
+        for target, path in paths.items()
+        if path in leading_to and kind_of(leading_to[path]) == target.kind
+    }
+
+
+def _page_path(kind: str, slug: str) -> str | None:
+    """The address of the page an item of `kind` at `slug` would have; None for a slug no
+    page can have."""
+    view_name = "portfolio:casestudy_detail" if kind == CASE_STUDY else "essays:essay_detail"
+    try:
+        return reverse(view_name, kwargs={"slug": slug})
+    except NoReverseMatch:
+        return None
+
+
+def kind_of(item) -> str:
+    """ESSAY or CASE_STUDY: how links name the kind of `item`."""
+    return CASE_STUDY if item._meta.model_name == "casestudy" else ESSAY
+
+
+def old_slugs_of(item) -> set[str]:
+    """The slugs links may still name `item` by: those of its old addresses (renames, Hugo
+    aliases, editors' additions) that are page addresses of its own kind. One query."""
+    if item.pk is None:
+        return set()
+    paths = item.old_addresses.values_list("path", flat=True)
+    return {slug for path in paths if (slug := _slug_in_page_path(kind_of(item), path))}
+
+
+def old_slugs_leading_to(kind: str, slugs) -> dict[str, str]:
+    """Map each slug links may still name the items of `kind` at `slugs` by (see old_slugs_of)
+    to the slug of the item it leads to now. One query."""
+    from addresses.models import OldAddress
+
+    field = "case_study" if kind == CASE_STUDY else "essay"
+    rows = OldAddress.objects.filter(**{f"{field}__slug__in": set(slugs)}).values_list(
+        "path", f"{field}__slug"
+    )
+    return {old: now for path, now in rows if (old := _slug_in_page_path(kind, path))}
+
+
+def _slug_in_page_path(kind: str, path: str) -> str | None:
+    """The slug in `path` if it is the address of a page of `kind`, as a link names it."""
+    if not _SITE_PATH.match(path):
+        return None
+    target = parse_internal_href(path)
+    return target.slug if target is not None and target.kind == kind else None
 
 
 def resolve_for_readers(target: InternalTarget) -> str | None:
@@ -123,6 +195,7 @@ def rerender_sources_of(kind: str, slugs) -> int:
 
 def refresh_links_to(item, *, previous_slug: str | None = None) -> int:
     """Call after an essay or case study is published, unpublished, renamed or deleted: the
-    pages linking to it are re-rendered so readers never meet a dead or stale link."""
-    kind = CASE_STUDY if item._meta.model_name == "casestudy" else ESSAY
-    return rerender_sources_of(kind, {item.slug, previous_slug} - {None, ""})
+    pages linking to it are re-rendered so readers never meet a dead or stale link, including
+    those linking to it by an old address. Record a slug change before calling this."""
+    slugs = {item.slug, previous_slug, *old_slugs_of(item)} - {None, ""}
+    return rerender_sources_of(kind_of(item), slugs)

@@ -376,8 +376,9 @@ def _after_readers_view_changed(item, before):
         return
     from civicdata.links import refresh_links_to
 
-    refresh_links_to(item, previous_slug=before["slug"])
     if "slug" in changed:
         from addresses.services import record_slug_change  # the old address keeps working
 
+        # First, so pages linking to the previous slug are re-rendered to follow it.
         record_slug_change(item, previous_slug=before["slug"])
+    refresh_links_to(item, previous_slug=before["slug"])

@@ -53,7 +53,8 @@ class CaseStudyAdminForm(PublishableAdminForm):
         if new_slug and new_slug != case_study.slug:
             changes.append(
                 f"Renaming it moves it from /portfolio/{case_study.slug}/ to "
-                f"/portfolio/{new_slug}/, while their links name the old address."
+                f"/portfolio/{new_slug}/; their links, which name the old address, keep "
+                "working through its redirect to the new one."
             )
         after = copy.copy(case_study)
         for name in ("status", "publish_at", "expire_at"):

@@ -1,6 +1,7 @@
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
@@ -63,22 +64,42 @@ class Topic(models.Model):
         return f"{reverse('portfolio:casestudy_list')}?topic={self.slug}"
 
 
-def _links_from_essays_to(slugs):
-    """The ids of essays whose text links to a case study at one of `slugs`, as recorded when
-    the essays were last rendered (essays.InternalLink): a subquery, no query of its own."""
+def _links_from_essays(**filters):
+    """Essays' recorded links to case studies (essays.InternalLink), each with `linked_path`,
+    the address it names, as old addresses store it."""
     from essays.models import InternalLink
 
+    linked_path = Concat(
+        models.Value(reverse("portfolio:casestudy_list")),
+        "target_slug",
+        models.Value("/"),
+        output_field=models.CharField(),
+    )
     return InternalLink.objects.filter(
         source_type__app_label="essays",
         source_type__model="essay",
         target_kind=CASE_STUDY,
-        target_slug__in=slugs,
-    ).values("source_id")
+        **filters,
+    ).annotate(linked_path=linked_path)
+
+
+def _links_from_essays_to(slugs):
+    """The ids of essays whose text links to a case study at one of `slugs`, or to one of its
+    old addresses (a link to its slug before a rename follows the redirect), as recorded when
+    the essays were last rendered: a subquery, no query of its own."""
+    from addresses.models import OldAddress
+
+    old_paths = OldAddress.objects.filter(case_study__slug__in=slugs).values("path")
+    return (
+        _links_from_essays()
+        .filter(models.Q(target_slug__in=slugs) | models.Q(linked_path__in=old_paths))
+        .values("source_id")
+    )
 
 
 def essays_linking_to(slugs):
-    """Essays whose text links to a case study at one of `slugs`, whatever their status: what
-    renaming, unpublishing or deleting it would break."""
+    """Essays whose text links to a case study at one of `slugs` (or to its old addresses),
+    whatever their status: what renaming, unpublishing or deleting it would break."""
     from essays.models import Essay
 
     return Essay.objects.filter(pk__in=_links_from_essays_to(list(slugs)))
@@ -96,18 +117,19 @@ class CaseStudyQuerySet(PublishableQuerySet):
 
     def mentioned_in(self, essay):
         """The case studies an essay is about: those its text links to (the links recorded when
-        it was last rendered) and those whose editors listed it as a related essay."""
-        from essays.models import InternalLink
+        it was last rendered, to its slug or to one of its old addresses) and those whose
+        editors listed it as a related essay."""
+        from addresses.models import OldAddress
 
-        linked_slugs = InternalLink.objects.filter(
-            source_type__app_label="essays",
-            source_type__model="essay",
-            source_id=essay.pk,
-            target_kind=CASE_STUDY,
-        ).values("target_slug")
+        links = _links_from_essays(source_id=essay.pk)
+        by_old_address = OldAddress.objects.filter(
+            path__in=links.values("linked_path"), case_study__isnull=False
+        ).values("case_study_id")
         listed = CaseStudy.related_essays.through.objects.filter(essay_id=essay.pk)
         return self.filter(
-            models.Q(slug__in=linked_slugs) | models.Q(pk__in=listed.values("casestudy_id"))
+            models.Q(slug__in=links.values("target_slug"))
+            | models.Q(pk__in=by_old_address)
+            | models.Q(pk__in=listed.values("casestudy_id"))
         )
 
     def filtered(self, *, topic=None, stage=None):
@@ -225,7 +247,8 @@ class CaseStudy(Publishable):
 
     def essays_for_readers(self):
         """The published essays about this case study, in series order: those whose text links
-        to it and those its editors listed as related. One query."""
+        to it (or to one of its old addresses) and those its editors listed as related. One
+        query."""
         from essays.models import Essay
 
         listed = self.related_essays.through.objects.filter(casestudy_id=self.pk)

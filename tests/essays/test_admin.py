@@ -381,7 +381,7 @@ def test_publishing_an_essay_turns_links_to_it_into_links(admin_client, linking_
     assert InternalLink.objects.get(target_slug="target-essay").resolved
 
 
-def test_renaming_an_essay_unlinks_pages_pointing_at_the_old_address(
+def test_renaming_an_essay_points_pages_linking_to_the_old_address_at_the_new_one(
     admin_client, linking_essay, render
 ):
     target = EssayFactory(slug="target-essay")
@@ -392,7 +392,7 @@ def test_renaming_an_essay_unlinks_pages_pointing_at_the_old_address(
 
     linking_essay.refresh_from_db()
     assert "target-essay" not in linking_essay.body_html
-    assert "Read the target." in linking_essay.body_html
+    assert 'href="/essays/renamed-essay/"' in linking_essay.body_html
 
 
 def test_deleting_an_essay_unlinks_pages_pointing_at_it(admin_client, linking_essay, render):
