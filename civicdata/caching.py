@@ -32,7 +32,7 @@ fresh as the shared one). Views opt in with `public_page`.
 
 import datetime
 import hashlib
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -116,8 +116,14 @@ class PageCacheMiddleware:
 
 def _page_cache_query(request):
     """The query parameters the requested page is kept by, or None when it is not kept."""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _page_cache_query_at(urlconf, request.path_info)
+
+
+@lru_cache(maxsize=1024)  # the site's paths do not change while it runs
+def _page_cache_query_at(urlconf, path):
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
     return getattr(match.func, "page_cache_query", None)
