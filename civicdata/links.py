@@ -53,33 +53,35 @@ def parse_internal_href(href: str) -> InternalTarget | None:
 
 
 def published_urls(targets) -> dict[InternalTarget, str]:
-    """Map each target that is published to its URL, in one query per kind; then a target
+    """Map each target that is published to its URL (see published_items)."""
+    return {target: item.get_absolute_url() for target, item in published_items(targets).items()}
+
+
+def published_items(targets) -> dict:
+    """Map each target that is published to the item, in one query per kind; then a target
     naming an old address of a published item (its slug before a rename, or a Hugo alias at
-    such an address) to where that item lives now, in one more query, only if one is left."""
+    such an address) to the item at that address now, in one more query, only if one is left."""
     from essays.models import Essay
     from portfolio.models import CaseStudy
 
     targets = list(targets)  # read twice below; a generator would be empty the second time
-    urls = {}
+    items = {}
     for kind, model in ((ESSAY, Essay), (CASE_STUDY, CaseStudy)):
         slugs = {target.slug for target in targets if target.kind == kind}
         if not slugs:
             continue
-        found = {
-            item.slug: item.get_absolute_url()
-            for item in model.objects.published().filter(slug__in=slugs)
-        }
+        found = {item.slug: item for item in model.objects.published().filter(slug__in=slugs)}
         for target in targets:
             if target.kind == kind and target.slug in found:
-                urls[target] = found[target.slug]
-    if unresolved := [target for target in targets if target not in urls]:
-        urls.update(_through_old_addresses(unresolved))
-    return urls
+                items[target] = found[target.slug]
+    if unresolved := [target for target in targets if target not in items]:
+        items.update(_through_old_addresses(unresolved))
+    return items
 
 
-def _through_old_addresses(targets) -> dict[InternalTarget, str]:
+def _through_old_addresses(targets) -> dict:
     """The targets whose page address is an old address of a published item of their kind,
-    mapped to that item's URL: the link goes where the old address redirects."""
+    mapped to that item: the link goes where the old address redirects."""
     from addresses.models import OldAddress
 
     paths = {target: _page_path(target.kind, target.slug) for target in targets}
@@ -93,7 +95,7 @@ def _through_old_addresses(targets) -> dict[InternalTarget, str]:
         .select_related("essay", "case_study")
     }
     return {
-        target: leading_to[path].get_absolute_url()
+        target: leading_to[path]
         for target, path in paths.items()
         if path in leading_to and kind_of(leading_to[path]) == target.kind
     }
@@ -149,7 +151,9 @@ def resolve_for_readers(target: InternalTarget) -> str | None:
 
 
 def record_links(source, reports) -> None:
-    """Replace the stored internal links of `source` with those found in its latest render."""
+    """Replace the stored internal links of `source` with those found in its latest render,
+    each resolved link to a case study with the case study it led to (the case studies an essay
+    is about, and the essays about a case study, read these)."""
     from django.contrib.contenttypes.models import ContentType
 
     from essays.models import InternalLink
@@ -157,6 +161,9 @@ def record_links(source, reports) -> None:
     source_type = ContentType.objects.get_for_model(source)
     InternalLink.objects.filter(source_type=source_type, source_id=source.pk).delete()
     unique = {(r.target.kind, r.target.slug, r.resolved): r for r in reports}
+    case_studies = published_items(
+        {r.target for r in unique.values() if r.resolved and r.target.kind == CASE_STUDY}
+    )
     InternalLink.objects.bulk_create(
         InternalLink(
             source_type=source_type,
@@ -165,6 +172,7 @@ def record_links(source, reports) -> None:
             target_slug=report.target.slug,
             text=report.text[:500],
             resolved=report.resolved,
+            case_study=case_studies.get(report.target) if report.resolved else None,
         )
         for report in unique.values()
     )

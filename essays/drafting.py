@@ -14,7 +14,7 @@ from .models import Essay, Finding, Section
 class DraftingState:
     open_sections: list
     findings: list  # every finding, accepted ones included (each has .accepted_as)
-    essays: list  # essays annotated with sections_total and sections_drafted
+    essays: list  # essays, each with sections_total and sections_drafted
     items: dict  # (content type id, pk) -> the essay or case study a finding belongs to
 
     @property
@@ -24,7 +24,7 @@ class DraftingState:
 
 def drafting_state(*, series_slug: str | None = None) -> DraftingState:
     """Open sections, findings and progress, in a fixed number of queries."""
-    essays = Essay.objects.present().select_related("series").with_drafting_progress()
+    essays = Essay.objects.present().select_related("series")
     sections = (
         Section.objects.open()
         .for_board()

@@ -95,26 +95,11 @@ class EssayQuerySet(PublishableQuerySet):
             is_live=models.ExpressionWrapper(live, output_field=models.BooleanField())
         )
 
-    def with_drafting_progress(self):
-        """Annotate `sections_total` and `sections_drafted` (placeholders and drafts in progress
-        are not drafted)."""
-        return self.annotate(
-            sections_total=models.Count("sections"),
-            sections_drafted=models.Count(
-                "sections", filter=models.Q(sections__drafting_status=DraftingStatus.DRAFTED)
-            ),
-        )
-
     def for_public_page(self):
-        """An essay with what its public page shows: series, bylines and how many sections are
-        still being written (the case studies it mentions are
-        `CaseStudy.objects.published().mentioned_in(essay)`). Body and contents are stored
-        rendered, so its parts are not loaded."""
-        return (
-            self.with_drafting_progress()
-            .select_related("series")
-            .prefetch_related(_bylines_in_order())
-        )
+        """An essay with what its public page shows: series and bylines (the case studies it
+        mentions are `CaseStudy.objects.published().mentioned_in(essay)`). Body, contents and
+        drafting progress are stored when it is rendered, so its parts are not loaded."""
+        return self.for_index()
 
 
 class Essay(Publishable):
@@ -139,6 +124,10 @@ class Essay(Publishable):
     body_html = models.TextField(blank=True, editable=False)
     table_of_contents = models.JSONField(default=list, blank=True, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
+    # Drafting progress: placeholders and drafts in progress are not drafted. Every change to a
+    # section's status re-renders its essay, as its contents show the status too.
+    sections_total = models.PositiveIntegerField(default=0, editable=False)
+    sections_drafted = models.PositiveIntegerField(default=0, editable=False)
 
     objects = EssayQuerySet.as_manager()
 
@@ -174,7 +163,7 @@ class Essay(Publishable):
 
     @property
     def sections_still_being_written(self):
-        """Placeholders and sections in progress; needs `with_drafting_progress()`."""
+        """Placeholders and sections in progress."""
         return self.sections_total - self.sections_drafted
 
     @property
@@ -388,6 +377,15 @@ class InternalLink(models.Model):
     text = models.CharField(max_length=500, blank=True)
     resolved = models.BooleanField(
         help_text="False: the target is missing or unpublished, so readers see plain text."
+    )
+    case_study = models.ForeignKey(
+        "portfolio.CaseStudy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="links_leading_here",
+        help_text="The case study the link led readers to when its source was last rendered "
+        "(by its slug or an old address); empty for other links.",
     )
 
     class Meta:

@@ -7,19 +7,32 @@ from .models import Essay
 
 
 @dataclass
+class OutlineEntry:
+    """An essay as an outline names it: enough to number it and link to it."""
+
+    pk: int
+    title: str
+    slug: str
+    series_position: int
+    is_live: bool
+
+    get_absolute_url = Essay.get_absolute_url
+
+
+@dataclass
 class SeriesOutline:
     essays: list  # in series order, from Essay.objects.in_series_outline() (each has is_live)
 
     @classmethod
     def of_series(cls, series_id):
-        return cls(
-            list(
-                Essay.objects.filter(series_id=series_id)
-                .in_series_outline()
-                .order_by("series_position")
-                .only("title", "slug", "series_id", "series_position", "announced")
-            )
+        """The outline alone, for an essay's page: its entries are OutlineEntry, not essays."""
+        rows = (
+            Essay.objects.filter(series_id=series_id)
+            .in_series_outline()
+            .order_by("series_position")
+            .values_list("pk", "title", "slug", "series_position", "is_live")
         )
+        return cls([OutlineEntry(*row) for row in rows])
 
     def __post_init__(self):
         for part, essay in enumerate(self.essays, start=1):

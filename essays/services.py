@@ -66,10 +66,14 @@ def render_essay(essay: Essay) -> Essay:
         if s.heading
     ]
     essay.word_count = sum(count_words(s.body) for s in sections if not s.is_placeholder)
+    essay.sections_total = len(sections)
+    essay.sections_drafted = sum(not s.is_open for s in sections)
     Essay.objects.filter(pk=essay.pk).update(
         body_html=essay.body_html,
         table_of_contents=essay.table_of_contents,
         word_count=essay.word_count,
+        sections_total=essay.sections_total,
+        sections_drafted=essay.sections_drafted,
     )
     record_links(essay, reports)
     record_findings(essay, essay_findings(sections, insets, pullquotes, reports))

@@ -81,10 +81,7 @@ class SeriesDetailView(DetailView):
         return Series.objects.prefetch_related(
             Prefetch(
                 "essays",
-                queryset=Essay.objects.in_series_outline()
-                .for_index()
-                .with_drafting_progress()
-                .order_by("series_position"),
+                queryset=Essay.objects.in_series_outline().for_index().order_by("series_position"),
                 to_attr="outline_essays",
             )
         )

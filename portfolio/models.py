@@ -65,22 +65,14 @@ class Topic(models.Model):
 
 
 def _links_from_essays(**filters):
-    """Essays' recorded links to case studies (essays.InternalLink), each with `linked_path`,
-    the address it names, as old addresses store it."""
-    from essays.models import InternalLink
+    """Essays' recorded links to case studies (essays.InternalLink)."""
+    from django.contrib.contenttypes.models import ContentType
 
-    linked_path = Concat(
-        models.Value(reverse("portfolio:casestudy_list")),
-        "target_slug",
-        models.Value("/"),
-        output_field=models.CharField(),
-    )
+    from essays.models import Essay, InternalLink
+
     return InternalLink.objects.filter(
-        source_type__app_label="essays",
-        source_type__model="essay",
-        target_kind=CASE_STUDY,
-        **filters,
-    ).annotate(linked_path=linked_path)
+        source_type=ContentType.objects.get_for_model(Essay), target_kind=CASE_STUDY, **filters
+    )
 
 
 def _links_from_essays_to(slugs):
@@ -90,8 +82,15 @@ def _links_from_essays_to(slugs):
     from addresses.models import OldAddress
 
     old_paths = OldAddress.objects.filter(case_study__slug__in=slugs).values("path")
+    linked_path = Concat(
+        models.Value(reverse("portfolio:casestudy_list")),
+        "target_slug",
+        models.Value("/"),
+        output_field=models.CharField(),
+    )
     return (
         _links_from_essays()
+        .annotate(linked_path=linked_path)
         .filter(models.Q(target_slug__in=slugs) | models.Q(linked_path__in=old_paths))
         .values("source_id")
     )
@@ -116,19 +115,12 @@ class CaseStudyQuerySet(PublishableQuerySet):
         return self.prefetch_related("partners", "data_sources", "topics")
 
     def mentioned_in(self, essay):
-        """The case studies an essay is about: those its text links to (the links recorded when
-        it was last rendered, to its slug or to one of its old addresses) and those whose
-        editors listed it as a related essay."""
-        from addresses.models import OldAddress
-
-        links = _links_from_essays(source_id=essay.pk)
-        by_old_address = OldAddress.objects.filter(
-            path__in=links.values("linked_path"), case_study__isnull=False
-        ).values("case_study_id")
+        """The case studies an essay is about: those its text links to (as resolved when it
+        was last rendered, by slug or old address) and those whose editors listed it as a
+        related essay."""
         listed = CaseStudy.related_essays.through.objects.filter(essay_id=essay.pk)
         return self.filter(
-            models.Q(slug__in=links.values("target_slug"))
-            | models.Q(pk__in=by_old_address)
+            models.Q(pk__in=_links_from_essays(source_id=essay.pk).values("case_study"))
             | models.Q(pk__in=listed.values("casestudy_id"))
         )
 
@@ -253,7 +245,7 @@ class CaseStudy(Publishable):
 
         listed = self.related_essays.through.objects.filter(casestudy_id=self.pk)
         return Essay.objects.published().filter(
-            models.Q(pk__in=_links_from_essays_to([self.slug]))
+            models.Q(pk__in=_links_from_essays(case_study=self).values("source_id"))
             | models.Q(pk__in=listed.values("essay_id"))
         )
 

@@ -84,6 +84,18 @@ def test_content_written_by_the_first_migrations_is_all_there_after_the_latest()
         case_study=case_study, organization="River Trust", role="data holder", position=1
     )
 
+    ContentType = old.get_model("contenttypes", "ContentType")
+    essay_type, _ = ContentType.objects.get_or_create(app_label="essays", model="essay")
+    InternalLink = old.get_model("essays", "InternalLink")
+    for slug, resolved in (("flood-maps", True), ("gone", False)):
+        InternalLink.objects.create(
+            source_type_id=essay_type.pk,
+            source_id=essay.pk,
+            target_kind="case_study",
+            target_slug=slug,
+            resolved=resolved,
+        )
+
     new = migrate(latest())
 
     essay = new.get_model("essays", "Essay").objects.get(slug="counting-with-care")
@@ -110,6 +122,13 @@ def test_content_written_by_the_first_migrations_is_all_there_after_the_latest()
         (2, "Who is counted", 5, "Draft notes.", "placeholder", "Ask the partners."),
     ]
     assert part.pk in set(essay.sections.values_list("pk", flat=True))
+    # Drafting progress and the case studies links lead to are now stored when rendering.
+    assert (essay.sections_total, essay.sections_drafted) == (2, 1)
+    links = new.get_model("essays", "InternalLink").objects.filter(source_id=essay.pk)
+    assert dict(links.values_list("target_slug", "case_study__slug")) == {
+        "flood-maps": "flood-maps",
+        "gone": None,
+    }
     assert list(essay.insets.values_list("section", "after_paragraph", "body")) == [
         (None, 0, "In short: ask first.")
     ]

@@ -107,6 +107,21 @@ def test_the_renamed_case_study_and_the_essay_still_name_each_other(
     assert "The linking essay" in client.get("/portfolio/county-data/").content.decode()
 
 
+def test_a_case_study_now_at_a_renamed_ones_old_slug_is_the_one_the_essay_is_about(
+    admin_client, client, render, study, linking
+):
+    change_in_admin(admin_client, study, slug="county-data")
+    newcomer = render(CaseStudyFactory(title="A newer project", slug="county-data-sharing"))
+    render(linking)  # publishing the newcomer re-renders what links to its slug
+
+    page = body_of(client, linking)
+    assert link("/portfolio/county-data-sharing/", "the project") in page
+    assert list(CaseStudy.objects.published().mentioned_in(linking)) == [newcomer]
+    assert list(newcomer.essays_for_readers()) == [linking]
+    assert list(study.essays_for_readers()) == []
+    assert "The linking essay" not in client.get("/portfolio/county-data/").content.decode()
+
+
 def test_unpublishing_a_renamed_case_study_makes_the_link_plain_text_and_publishing_restores_it(
     admin_client, client, study, linking
 ):

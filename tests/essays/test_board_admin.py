@@ -54,6 +54,11 @@ def generate_board(essays, sections_per_essay):
             )
             for position in range(1, sections_per_essay + 1)
         )
+        # What rendering stores (essays.services.render_essay), without rendering each one.
+        Essay.objects.filter(pk=essay.pk).update(
+            sections_total=len(sections),
+            sections_drafted=sum(s.drafting_status == DraftingStatus.DRAFTED for s in sections),
+        )
         Finding.objects.bulk_create(
             Finding(
                 source_type=essay_type,
