@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,8 +18,12 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 
 def page_address(request):
-    """Context processor: `canonical_url`, the page's absolute address without its query."""
-    return {"canonical_url": request.build_absolute_uri(request.path)}
+    """Context processor: `canonical_url`, the page's absolute address without its query.
+    None for a request naming a host the site does not serve: its 400 page names no address."""
+    try:
+        return {"canonical_url": request.build_absolute_uri(request.path)}
+    except DisallowedHost:
+        return {"canonical_url": None}
 
 
 def json_ld(data) -> SafeString:

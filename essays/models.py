@@ -65,12 +65,22 @@ class Author(models.Model):
         return self.name
 
 
-# What only the Hugo round trip reads: lists leave it unloaded.
-HUGO_ONLY_FIELDS = (
+# What lists of essays never show: the text, the Hugo round trip's fields and the editors' record.
+# Each column loaded costs a list (SQLite parses every date and time in Python).
+NOT_IN_LISTS = (
+    "body_html",
+    "table_of_contents",
     "hugo_source",
     "hugo_source_digest",
     "front_matter_extra",
     "front_matter_format",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "trashed_at",
+    "trashed_by",
+    "publish_at",
+    "expire_at",
 )
 
 

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView
 from civicdata.views import DraftPreviewMixin
 from portfolio.models import CaseStudy
 
-from .models import HUGO_ONLY_FIELDS, Essay, Series
+from .models import NOT_IN_LISTS, Essay, Series
 from .outline import SeriesOutline
 
 
@@ -18,7 +18,7 @@ def published_essays_in_series_order():
     return (
         Essay.objects.published()
         .for_index()
-        .defer("body_html", "table_of_contents", *HUGO_ONLY_FIELDS)
+        .defer(*NOT_IN_LISTS)
         .order_by("series__title", "series", "series_position")
     )
 
@@ -81,7 +81,10 @@ class SeriesDetailView(DetailView):
         return Series.objects.prefetch_related(
             Prefetch(
                 "essays",
-                queryset=Essay.objects.in_series_outline().for_index().order_by("series_position"),
+                queryset=Essay.objects.in_series_outline()
+                .for_index()
+                .defer(*NOT_IN_LISTS)
+                .order_by("series_position"),
                 to_attr="outline_essays",
             )
         )

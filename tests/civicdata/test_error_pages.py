@@ -26,6 +26,16 @@ def test_not_found_page_is_in_the_sites_style(client):
     assert outline.first_focusable == "#main"
 
 
+@pytest.mark.parametrize("path", ["/", "/essays/", "/no-such-page/", "/search/?q=data"])
+def test_a_request_for_a_host_the_site_does_not_serve_gets_the_bad_request_page(client, path):
+    client.raise_request_exception = False
+    response = client.get(path, headers={"host": "attacker.example"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "attacker.example" not in html
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
+
+
 @pytest.mark.urls("tests.civicdata.error_urls")
 def test_server_error_page_is_in_the_sites_style(client):
     client.raise_request_exception = False

@@ -117,8 +117,8 @@ def test_other_pages_describe_the_site(client, essay):
 def test_preview_text_is_escaped_in_attributes(client, render):
     essay = render(WrittenEssayFactory(title='Quotes " and <tags>', summary='A "quoted" <b>'))
     html = client.get(essay.get_absolute_url()).content.decode()
-    assert meta(html, "og:title") == "Quotes &quot; and &lt;tags&gt;"
-    assert meta(html, "og:description") == "A &quot;quoted&quot; &lt;b&gt;"
+    assert meta(html, "og:title") == "Quotes &#34; and &lt;tags&gt;"
+    assert meta(html, "og:description") == "A &#34;quoted&#34; &lt;b&gt;"
 
 
 # ---- JSON-LD ------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_the_demo_case_study_is_marked_as_demo_text(client, imported):
 def test_the_demo_case_study_shows_partners_data_sources_and_the_essay_citing_it(client, imported):
     html = client.get(CASE_STUDY_URL).content.decode()
     for partner in (
-        "Sheriff&#x27;s office",
+        "Sheriff&#39;s office",
         "County courts",
         "State prison",
         "Probation office",

@@ -203,7 +203,7 @@ def test_case_study_shows_title_date_summary_and_body(client, case_study):
 
 def test_case_study_lists_its_partners_in_order_with_their_roles(client, case_study):
     partners = section(client.get(case_study.get_absolute_url()).content.decode(), "partners")
-    assert "<li><strong>Sheriff&#x27;s office</strong> — Jail records</li>" in partners
+    assert "<li><strong>Sheriff&#39;s office</strong> — Jail records</li>" in partners
     assert "<li><strong>County courts</strong></li>" in partners
     assert partners.index("Sheriff") < partners.index("County courts")
 
@@ -217,7 +217,7 @@ def test_case_study_says_plainly_how_each_data_source_misrepresents_reality(clie
     sources = sources.group(0)
     assert '<h2 id="data-sources-heading">Data sources</h2>' in sources
     assert "<h3>Jail bookings</h3>" in sources
-    assert "<dt>Held by</dt>\n<dd>Sheriff&#x27;s office</dd>" in sources
+    assert "<dt>Held by</dt>\n<dd>Sheriff&#39;s office</dd>" in sources
     assert "<dt>What it records</dt>\n<dd><p>Every booking.</p></dd>" in sources
     assert (
         '<dt>How these data misrepresent reality</dt>\n<dd class="limitations">'
