@@ -7,7 +7,8 @@ from .models import CaseStudy, Topic
 
 
 class CaseStudyListView(ListView):
-    """Published case studies, filtered by ?topic=<slug> and ?stage=<stage>."""
+    """Published case studies, filtered by ?topic=<slug> and ?stage=<stage>; an unknown value
+    is explained and filters nothing."""
 
     context_object_name = "case_studies"
     filter_names = ("topic", "stage")
@@ -21,6 +22,13 @@ class CaseStudyListView(ListView):
     def get_context_data(self, **kwargs):
         kwargs["filters"] = self.filters
         return super().get_context_data(**kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        # A filter value no published case study has names no page: the list, explained, with
+        # a 404, which no cache keeps (each made-up value would otherwise be a page to keep).
+        if self.filters.is_bound and self.filters.errors:
+            response_kwargs["status"] = 404
+        return super().render_to_response(context, **response_kwargs)
 
 
 class CaseStudyDetailView(DraftPreviewMixin, DetailView):

@@ -14,6 +14,7 @@ from civicdata.trash import move_to_trash
 from essays.models import Essay, Section
 from essays.services import render_essay
 from portfolio.forms import CONFIRM_FIELD
+from portfolio.models import CaseStudy
 from tests.admin_pages import form_data
 from tests.factories import CaseStudyFactory, SectionFactory, SeriesFactory
 from tests.public_factories import EditorFactory, WrittenEssayFactory
@@ -141,6 +142,14 @@ def test_the_portfolio_is_kept_by_its_filters_alone(client, site, django_assert_
     with django_assert_num_queries(0):
         assert client.get("/portfolio/?utm_medium=email&stage=pilot").content == piloted
     assert "A case study" in page(client, "/portfolio/?utm_medium=email")[1]
+
+
+def test_a_made_up_portfolio_filter_is_not_kept(client, site):
+    assert client.get("/portfolio/?topic=made-up-topic").status_code == 404
+    CaseStudy.objects.update(title="Retitled without a signal")
+    response = client.get("/portfolio/?topic=made-up-topic")
+    assert response.status_code == 404
+    assert "Retitled without a signal" in response.content.decode()
 
 
 def test_a_page_kept_for_one_host_is_not_served_for_another(client, site):
