@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
 from .models import OldAddress
+from .services import refresh_links_through
 
 
 @admin.register(OldAddress)
@@ -16,3 +18,20 @@ class OldAddressAdmin(admin.ModelAdmin):
     @admin.display(description="leads to")
     def leads_to(self, address):
         return address.target
+
+    # Links naming an address follow its old address: what links there is rendered again.
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_links_through({obj.path, form.initial.get("path")})
+
+    def delete_model(self, request, obj):
+        path = obj.path
+        super().delete_model(request, obj)
+        refresh_links_through({path})
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        paths = set(queryset.values_list("path", flat=True))
+        super().delete_queryset(request, queryset)
+        refresh_links_through(paths)

@@ -133,6 +133,16 @@ def sync_hugo_aliases(item, aliases) -> list[str]:
     return warnings
 
 
+def refresh_links_through(paths) -> int:
+    """Re-render the essays and case studies whose links name one of these page addresses, after
+    an old address there was added, changed or removed: their links, and the case studies an
+    essay is about, follow it. Returns how many items were re-rendered."""
+    from civicdata.links import parse_internal_href, rerender_sources_of
+
+    targets = {target for path in paths if path and (target := parse_internal_href(path))}
+    return sum(rerender_sources_of(target.kind, {target.slug}) for target in targets)
+
+
 def alias_path(item, alias) -> str:
     """The address a Hugo alias of `item` stands for (Hugo reads a relative alias from the
     page's section). Raises ValueError as normalize_path does."""

@@ -38,8 +38,22 @@ class StoreColumnsLast(Operation):
         state.reload_model(app_label, self.model_name.lower(), delay=True)
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "sqlite":
-            schema_editor._remake_table(to_state.apps.get_model(app_label, self.model_name))
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = model._meta.db_table
+        with schema_editor.connection.cursor() as cursor:
+            # The rebuilt table's next id would follow the highest id left, so the id of an item
+            # deleted earlier could be given again, with the deleted item's revisions and audit
+            # trail (both name items by id): the sequence carries over.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            before = cursor.fetchone()
+            schema_editor._remake_table(model)
+            if before is not None:
+                cursor.execute(
+                    "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s",
+                    [before[0], table],
+                )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         pass  # the order changes no query's result: the rebuilt table serves as well

@@ -493,5 +493,13 @@ reversion.register(Pullquote, exclude=["body_html"])
 reversion.register(
     Essay,
     follow=["sections", "insets", "pullquotes", "bylines"],
-    exclude=["body_html", "table_of_contents", "word_count", "created_at", "updated_at"],
+    exclude=[
+        "body_html",
+        "table_of_contents",
+        "word_count",
+        "sections_total",
+        "sections_drafted",
+        "created_at",
+        "updated_at",
+    ],
 )

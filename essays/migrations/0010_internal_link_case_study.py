@@ -1,5 +1,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import Q
+from django.utils import timezone
 
 
 def resolve_links_to_case_studies(apps, schema_editor):
@@ -8,12 +10,18 @@ def resolve_links_to_case_studies(apps, schema_editor):
     InternalLink = apps.get_model("essays", "InternalLink")
     CaseStudy = apps.get_model("portfolio", "CaseStudy")
     OldAddress = apps.get_model("addresses", "OldAddress")
+    now = timezone.now()
+    live = CaseStudy.objects.filter(
+        Q(status="published", trashed_at__isnull=True)
+        & (Q(publish_at__isnull=True) | Q(publish_at__lte=now))
+        & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+    )  # civicdata.publishing.live_at as it stands here: a link resolves only to what readers see
     links = InternalLink.objects.filter(target_kind="case_study", resolved=True)
     slugs = set(links.values_list("target_slug", flat=True))
-    by_slug = dict(CaseStudy.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    by_slug = dict(live.filter(slug__in=slugs).values_list("slug", "pk"))
     by_old_address = dict(
         OldAddress.objects.filter(
-            path__in=[f"/portfolio/{slug}/" for slug in slugs], case_study__isnull=False
+            path__in=[f"/portfolio/{slug}/" for slug in slugs], case_study__in=live
         ).values_list("path", "case_study_id")
     )
     for slug in slugs:

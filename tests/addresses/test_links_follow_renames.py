@@ -122,6 +122,31 @@ def test_a_case_study_now_at_a_renamed_ones_old_slug_is_the_one_the_essay_is_abo
     assert "The linking essay" not in client.get("/portfolio/county-data/").content.decode()
 
 
+def test_an_old_address_an_editor_adds_or_removes_in_the_admin_reaches_links_at_once(
+    admin_client, client, render, study
+):
+    linking = essay_saying(render, "See [the project](/portfolio/before-the-project/).")
+    assert "<a " not in body_of(client, linking).split("See", 1)[1].split("</p>", 1)[0]
+
+    response = admin_client.post(
+        reverse("admin:addresses_oldaddress_add"),
+        {"path": "/portfolio/before-the-project/", "case_study": study.pk, "essay": ""},
+    )
+    assert response.status_code == 302
+
+    page = body_of(client, linking)
+    assert link("/portfolio/county-data-sharing/", "the project") in page
+    assert list(CaseStudy.objects.published().mentioned_in(linking)) == [study]
+    assert "The linking essay" in client.get(study.get_absolute_url()).content.decode()
+
+    address = OldAddress.objects.get(path="/portfolio/before-the-project/")
+    delete_url = reverse("admin:addresses_oldaddress_delete", args=[address.pk])
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+
+    assert link("/portfolio/county-data-sharing/", "the project") not in body_of(client, linking)
+    assert list(CaseStudy.objects.published().mentioned_in(linking)) == []
+
+
 def test_unpublishing_a_renamed_case_study_makes_the_link_plain_text_and_publishing_restores_it(
     admin_client, client, study, linking
 ):

@@ -276,6 +276,7 @@ def test_diff_names_the_section_and_says_placeholder_to_words_drafted(admin_clie
     assert f"{FUNDING}: placeholder → 640 words drafted" in page
     assert "<ins>" in page  # the new words, side by side with the notes they replaced
     assert "Trust" not in page.split("In short", 1)[1]  # unchanged sections are not listed
+    assert "Sections drafted" not in page and "Sections total" not in page  # derived, not edits
 
 
 def test_diff_shows_changed_headings_added_removed_and_moved_sections(admin_client, essay):
