@@ -13,6 +13,7 @@ from civicdata.markdown import render
 from civicdata.publishing import (
     Publishable,
     PublishableQuerySet,
+    Status,
     live_at,
     schedule_constraint,
     status_constraint,
@@ -97,10 +98,12 @@ class EssayQuerySet(PublishableQuerySet):
 
     def in_series_outline(self):
         """The essays readers may know of in a series: published ones, and unpublished ones an
-        editor announced as forthcoming (title only), each annotated `is_live` (readers may open
-        it). The one rule for "Part 3 of 7"."""
-        live = live_at(timezone.now())
-        announced = models.Q(announced=True, trashed_at__isnull=True)
+        editor announced as forthcoming (title only) unless taken down, each annotated `is_live`
+        (readers may open it). The one rule for "Part 3 of 7"."""
+        now = timezone.now()
+        live = live_at(now)
+        taken_down = models.Q(status=Status.PUBLISHED, expire_at__lte=now)
+        announced = models.Q(announced=True, trashed_at__isnull=True) & ~taken_down
         return self.filter(live | announced).annotate(
             is_live=models.ExpressionWrapper(live, output_field=models.BooleanField())
         )

@@ -81,6 +81,18 @@ def test_a_scheduled_announced_essay_is_forthcoming_until_its_time(client, serie
     assert "Still to come Part 3: Announced and coming" in text
 
 
+def test_an_announced_essay_taken_down_is_not_still_to_come(client, series):
+    series, essays = series
+    essays[3].status = Status.PUBLISHED
+    essays[3].publish_at = timezone.now() - datetime.timedelta(days=2)
+    essays[3].expire_at = timezone.now() - datetime.timedelta(days=1)
+    essays[3].save()
+    text = text_of(client.get(essays[4].get_absolute_url()))
+    assert "Part 3 of 3" in text
+    assert "Announced and coming" not in text
+    assert "Announced and coming" not in text_of(client.get(series.get_absolute_url()))
+
+
 def test_an_unannounced_draft_previewed_by_an_editor_has_no_part_number(client, series):
     series, essays = series
     client.force_login(EditorFactory())
