@@ -1,7 +1,8 @@
 """Editorial checks: the mistakes that slip into long texts, found when an item is saved.
 
-Each check is a plain function over Markdown text; `essays.services.check_item` runs them over an
-essay's or case study's parts and stores what they find as `Finding` rows.
+Each check is a plain function over Markdown: the text, or its tokens when the caller parsed it
+already (civicdata.markdown.ParsedMarkdown, before rendering it). `essays.services` runs them over
+an essay's or case study's parts and stores what they find as `Finding` rows.
 """
 
 import difflib
@@ -10,13 +11,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from civicdata.markdown import parse_tokens
+from civicdata.markdown import ParsedMarkdown, parse_tokens
 
 # A passage of this many words or more standing twice in one section is a repetition, not style.
 REPEATED_PASSAGE_MIN_WORDS = 8
 LONG_PARAGRAPH_WORDS = 250
 
-_WORD = re.compile(r"[\w’']+")
+# Letters, digits and apostrophes: not `_`, which Markdown uses for emphasis (`_policy_` is
+# the word "policy").
+_WORD = re.compile(r"(?:[^\W_]|[’'])+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -161,26 +164,33 @@ def _ratio(matches, length) -> float:
 
 def _plain_text(markdown_text):
     parts = []
-    for token in parse_tokens(markdown_text):
+    # A whole essay's text, read once: not kept among the recently parsed texts.
+    for token in ParsedMarkdown(markdown_text).tokens:
         if token.type == "inline":
             parts.append("".join(c.content for c in token.children or () if c.type == "text"))
     return "\n".join(parts)
 
 
-def images_without_alt(text: str) -> list[str]:
+def _tokens(markdown):
+    """The tokens of Markdown given as its tokens, or as text (parsed, or kept from a recent
+    parse)."""
+    return markdown if isinstance(markdown, list) else parse_tokens(markdown)
+
+
+def images_without_alt(markdown) -> list[str]:
     """The addresses of Markdown images that have no alt text."""
     missing = []
-    for token in parse_tokens(text):
+    for token in _tokens(markdown):
         for child in token.children or ():
             if child.type == "image" and not child.content.strip():
                 missing.append(str(child.attrGet("src") or ""))
     return missing
 
 
-def long_paragraphs(text: str, limit: int = LONG_PARAGRAPH_WORDS) -> list[str]:
+def long_paragraphs(markdown, limit: int = LONG_PARAGRAPH_WORDS) -> list[str]:
     """Opening words of each paragraph longer than `limit` words."""
     found = []
-    tokens = parse_tokens(text)
+    tokens = _tokens(markdown)
     for opening, inline in zip(tokens, tokens[1:], strict=False):
         if opening.type == "paragraph_open" and inline.type == "inline":
             words = inline.content.split()
@@ -189,9 +199,9 @@ def long_paragraphs(text: str, limit: int = LONG_PARAGRAPH_WORDS) -> list[str]:
     return found
 
 
-def heading_levels_in(text: str) -> list[tuple[int, str]]:
+def heading_levels_in(markdown) -> list[tuple[int, str]]:
     """(level, heading text) of each heading inside a Markdown body."""
-    tokens = parse_tokens(text)
+    tokens = _tokens(markdown)
     return [
         (int(opening.tag[1]), inline.content)
         for opening, inline in zip(tokens, tokens[1:], strict=False)

@@ -84,6 +84,9 @@ class HugoError(Exception):
         self.message = message
         self.line = line
 
+    def __reduce__(self):  # from the process that reads files ahead, with its line
+        return type(self), (self.message, self.line)
+
 
 # --- Documents ---------------------------------------------------------------------------------
 
@@ -753,13 +756,16 @@ class _RawBlock:
         return Block(self.kind, self.body, after_paragraph, self.attribution, self.line)
 
 
+_NEWLINE = re.compile("\n")
+
+
 class _Lines:
     """Offsets and line numbers of a text, for messages in file lines."""
 
     def __init__(self, text, first_line):
         self.text = text
         self.first_line = first_line
-        self.starts = [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]
+        self.starts = [0, *(newline.end() for newline in _NEWLINE.finditer(text))]
 
     def index_of(self, offset):
         return bisect_right(self.starts, offset) - 1

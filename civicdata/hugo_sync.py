@@ -10,7 +10,11 @@ otherwise, so a file that went through civicdata untouched comes out byte for by
 
 import datetime
 import hashlib
+import multiprocessing
+import os
 import re
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +32,12 @@ from civicdata.hugo import HugoError
 from civicdata.links import CASE_STUDY, ESSAY
 from civicdata.publishing import Status
 from essays.models import Author, Byline, Essay, Inset, InternalLink, Pullquote, Section, Series
-from essays.services import render_essay
+from essays.services import (
+    EssayRendering,
+    create_rendered_parts,
+    prepare_new_parts,
+    render_essay,
+)
 from portfolio.models import CaseStudy, DataSource, Partner, Topic
 from portfolio.services import render_case_study
 
@@ -139,8 +148,8 @@ def import_hugo_files(files, *, dry_run: bool = False, on_result=None) -> Import
     files of one run resolve whatever their order. With `dry_run` nothing is saved."""
     seen_slugs = {}
     results = []
-    for hugo_file in files:
-        result = import_hugo_file(hugo_file, seen_slugs=seen_slugs, dry_run=dry_run)
+    for hugo_file, read in zip(files, read_ahead(files), strict=True):
+        result = import_hugo_file(hugo_file, seen_slugs=seen_slugs, dry_run=dry_run, read=read)
         results.append(result)
         if on_result is not None:
             on_result(result)
@@ -151,18 +160,73 @@ def import_hugo_files(files, *, dry_run: bool = False, on_result=None) -> Import
     return ImportReport(results, dry_run=dry_run)
 
 
-def import_hugo_file(hugo_file: HugoFile, *, seen_slugs: dict, dry_run: bool = False):
-    """Import one file in one transaction (rolled back for a dry run) and say what happened.
+@dataclass
+class ReadFile:
+    """What a file holds, as far as it is known without the database: its text and document
+    and, for an essay, its parts prepared (essays.services.prepare_new_parts); or why the file
+    cannot be read."""
 
-    `seen_slugs` maps (kind, slug) to the file that used it earlier in the same run: a second
-    file with the same slug is an error rather than a silent overwrite.
-    """
-    warnings = []
+    text: str = ""
+    document: hugo.EssayDocument | hugo.CaseStudyDocument | None = None
+    parts: EssayRendering | None = None
+    error: HugoError | None = None
+
+
+def read_file(hugo_file: HugoFile) -> ReadFile:
+    """Read and parse a file, and prepare an essay's parts: all an import can do before it
+    asks the database anything. Reports a bad file, as importing it would."""
     try:
         text = read_hugo_text(hugo_file.path)
         document = hugo.parse_document(
             text, default_slug=hugo_file.default_slug, case_study=hugo_file.in_portfolio
         )
+    except HugoError as error:
+        return ReadFile(error=error)
+    parts = None
+    if isinstance(document, hugo.EssayDocument):
+        parts = prepare_new_parts(**_new_parts(document))
+    return ReadFile(text, document, parts)
+
+
+# Files read ahead of the one being written: enough to keep the reading process busy, few
+# enough that memory stays flat.
+READ_AHEAD = 4
+
+
+def read_ahead(files):
+    """read_file() of each file, in order. With a second CPU, a second process reads the next
+    files while this one writes: reading and parsing is much of an import's work, and needs
+    no database. A single file, or a single CPU, is read here."""
+    if len(files) < 2 or (os.cpu_count() or 1) < 2:
+        yield from map(read_file, files)
+        return
+    # Forked, the reader has this process's settings (as tests override them) without
+    # starting Django again; it never touches the database.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as reader:
+        pending = deque()
+        for hugo_file in files:
+            pending.append(reader.submit(read_file, hugo_file))
+            if len(pending) > READ_AHEAD:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def import_hugo_file(
+    hugo_file: HugoFile, *, seen_slugs: dict, dry_run: bool = False, read: ReadFile | None = None
+):
+    """Import one file in one transaction (rolled back for a dry run) and say what happened.
+
+    `seen_slugs` maps (kind, slug) to the file that used it earlier in the same run: a second
+    file with the same slug is an error rather than a silent overwrite. `read`: the file as
+    read_file() read it, if it was read already.
+    """
+    warnings = []
+    read = read or read_file(hugo_file)
+    try:
+        if read.error is not None:
+            raise read.error
+        text, document = read.text, read.document
         key = (type(document).__name__, document.slug)
         if key in seen_slugs:
             raise HugoError(
@@ -175,7 +239,7 @@ def import_hugo_file(hugo_file: HugoFile, *, seen_slugs: dict, dry_run: bool = F
             revisions.recording(comment=f"Imported from {hugo_file.name}"),
         ):
             if isinstance(document, hugo.EssayDocument):
-                action, item = save_essay(document, source=text)
+                action, item = save_essay(document, source=text, parts=read.parts)
             else:
                 action, item = save_case_study(document, source=text, warnings=warnings)
             # Hugo `aliases:` (kept in front_matter_extra for export) become old addresses.
@@ -233,9 +297,12 @@ def refresh_links_to_imported(items) -> int:
     return count
 
 
-def save_essay(document: hugo.EssayDocument, *, source: str) -> tuple[str, Essay]:
+def save_essay(
+    document: hugo.EssayDocument, *, source: str, parts: EssayRendering | None = None
+) -> tuple[str, Essay]:
     """Create or update the essay `document` describes, replacing its parts; returns the action
-    and the essay. Call inside a transaction."""
+    and the essay. Call inside a transaction. `parts`: the document's parts as read_file()
+    prepared them, if it did."""
     existing = Essay.objects.select_related("series").filter(slug=document.slug).first()
     _refuse_if_trashed(existing, document)
     if existing is not None and _unchanged(existing, source):
@@ -262,24 +329,51 @@ def save_essay(document: hugo.EssayDocument, *, source: str) -> tuple[str, Essay
     kept = {}
     if existing is not None:
         kept = _editorial_state_by_heading(essay)
-        for parts in (essay.insets, essay.pullquotes, essay.sections, essay.bylines):
-            parts.all().delete()
+        for related in (essay.insets, essay.pullquotes, essay.sections, essay.bylines):
+            related.all().delete()
     Byline.objects.bulk_create(
         Byline(essay=essay, author=author, position=position)
         for position, author in enumerate(authors, start=1)
     )
-    _create_sections_and_blocks(essay, document, kept)
-    render_essay(essay)
-    _store_digest(essay)
+    _check_part_lengths(document)
+    parts = parts or prepare_new_parts(**_new_parts(document))
+    for section in parts.sections:
+        if previous := kept.pop(section.heading, None):
+            section.assignee_id = previous.assignee_id
+            if previous.drafting_status == section.drafting_status:
+                section.status_changed_at = previous.status_changed_at
+    create_rendered_parts(essay, parts)
+
+    def as_saved(essay):  # what canonical_text would read back, without reading it
+        return hugo.serialize_essay(
+            _essay_document(
+                essay,
+                sections=parts.sections,
+                insets=parts.insets,
+                pullquotes=parts.pullquotes,
+                authors=[author.name for author in authors],
+            )
+        )
+
+    _store_digest(essay, canonical=as_saved)
     return (UPDATED if existing else CREATED), essay
 
 
-def _create_sections_and_blocks(essay, document, kept):
-    sections = []
-    for position, part in enumerate(document.sections, start=1):
+def _check_part_lengths(document):
+    for part in document.sections:
         _check_length(Section, "heading", part.heading, "the heading", part.line)
-        section = Section(
-            essay=essay,
+    blocks = [*document.top_blocks, *(block for part in document.sections for block in part.blocks)]
+    for block in blocks:
+        if block.kind == hugo.PULLQUOTE:
+            _check_length(
+                Pullquote, "attribution", block.attribution, "the attribution", block.line
+            )
+
+
+def _new_parts(document) -> dict:
+    """The document's sections, insets and pullquotes as new, unsaved objects of no essay yet."""
+    sections = [
+        Section(
             position=position,
             heading=part.heading,
             heading_level=part.heading_level,
@@ -287,33 +381,19 @@ def _create_sections_and_blocks(essay, document, kept):
             drafting_status=part.drafting_status,
             editor_note=part.editor_note,
         )
-        if previous := kept.pop(part.heading, None):
-            section.assignee_id = previous.assignee_id
-            if previous.drafting_status == section.drafting_status:
-                section.status_changed_at = previous.status_changed_at
-        sections.append(section)
-    sections = Section.objects.bulk_create(sections)
-
+        for position, part in enumerate(document.sections, start=1)
+    ]
     placed = [(None, block) for block in document.top_blocks]
     for section, part in zip(sections, document.sections, strict=True):
         placed.extend((section, block) for block in part.blocks)
     insets, pullquotes = [], []
     for section, block in placed:
-        fields = {
-            "essay": essay,
-            "section": section,
-            "after_paragraph": block.after_paragraph,
-            "body": block.body,
-        }
+        fields = {"section": section, "after_paragraph": block.after_paragraph, "body": block.body}
         if block.kind == hugo.INSET:
             insets.append(Inset(**fields))
         else:
-            _check_length(
-                Pullquote, "attribution", block.attribution, "the attribution", block.line
-            )
             pullquotes.append(Pullquote(**fields, attribution=block.attribution))
-    Inset.objects.bulk_create(insets)
-    Pullquote.objects.bulk_create(pullquotes)
+    return {"sections": sections, "insets": insets, "pullquotes": pullquotes}
 
 
 def _editorial_state_by_heading(essay):
@@ -546,12 +626,12 @@ def _unchanged(item, source: str) -> bool:
     )
 
 
-def _store_digest(item):
+def _store_digest(item, canonical=None):
     # PostgreSQL's jsonb reorders keys: digest the extra fields as export will read them back.
     item.front_matter_extra = (
         type(item).objects.values_list("front_matter_extra", flat=True).get(pk=item.pk)
     )
-    item.hugo_source_digest = source_digest(canonical_text(item))
+    item.hugo_source_digest = source_digest((canonical or canonical_text)(item))
     type(item).objects.filter(pk=item.pk).update(hugo_source_digest=item.hugo_source_digest)
 
 
@@ -565,15 +645,26 @@ def source_digest(text: str) -> str:
 def essay_document(essay: Essay) -> hugo.EssayDocument:
     """The essay as a Hugo document: a function of what the database holds, nothing else.
     Reads parts through .all(), so prefetched parts are used."""
+    return _essay_document(
+        essay,
+        sections=essay.sections.all(),
+        insets=essay.insets.all(),
+        pullquotes=essay.pullquotes.all(),
+        authors=[
+            byline.author.name
+            for byline in sorted(essay.bylines.all(), key=lambda byline: byline.position)
+        ],
+    )
+
+
+def _essay_document(essay, *, sections, insets, pullquotes, authors) -> hugo.EssayDocument:
+    """The essay with these parts and authors (in order) as a Hugo document."""
     extra = essay.front_matter_extra if isinstance(essay.front_matter_extra, dict) else {}
     extra = _with_old_addresses(essay, extra)
     date = _front_matter_date(essay.date, extra.pop("date", None))
-    sections = sorted(essay.sections.all(), key=lambda section: section.position)
+    sections = sorted(sections, key=lambda section: section.position)
     blocks = {}
-    for kind, model_blocks in (
-        (hugo.INSET, essay.insets.all()),
-        (hugo.PULLQUOTE, essay.pullquotes.all()),
-    ):
+    for kind, model_blocks in ((hugo.INSET, insets), (hugo.PULLQUOTE, pullquotes)):
         for block in sorted(model_blocks, key=lambda block: block.pk):
             blocks.setdefault(block.section_id, []).append(
                 hugo.Block(
@@ -583,14 +674,13 @@ def essay_document(essay: Essay) -> hugo.EssayDocument:
                     attribution=getattr(block, "attribution", ""),
                 )
             )
-    bylines = sorted(essay.bylines.all(), key=lambda byline: byline.position)
     default_series = settings.CIVICDATA_DEFAULT_SERIES["slug"]
     return hugo.EssayDocument(
         title=essay.title,
         slug=essay.slug,
         date=date,
         **_status_and_schedule(essay),
-        authors=[byline.author.name for byline in bylines],
+        authors=authors,
         series=None if essay.series.slug == default_series else essay.series.title,
         weight=essay.series_position,
         summary=essay.summary,

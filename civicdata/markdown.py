@@ -228,6 +228,68 @@ def sanitize_html(html: str) -> str:
     )
 
 
+class ParsedMarkdown:
+    """A text parsed once, for everything that reads it: its internal links and its structure
+    (the editorial checks) first, then its rendering, which changes the tokens and so comes
+    last and happens once."""
+
+    def __init__(self, text: str):
+        self.env = {}  # what the parse gathers for rendering (footnotes)
+        self.tokens = _parser.parse(text or "", self.env)
+
+    def internal_targets(self) -> set[InternalTarget]:
+        return _internal_targets(self.tokens)
+
+    def asks_the_site(self) -> bool:
+        """Whether rendering asks the resolvers anything (an internal link, an image): if
+        not, the HTML is the same whatever the site holds."""
+        return any(
+            child.type == "image"
+            or (
+                child.type == "link_open"
+                and parse_internal_href(child.attrGet("href") or "") is not None
+            )
+            for token in self.tokens
+            for child in token.children or ()
+        )
+
+    def has_footnotes(self) -> bool:
+        """Whether the text has footnotes: their anchors are named after `footnote_prefix`."""
+        return any(
+            token.type.startswith("footnote")
+            or any(child.type.startswith("footnote") for child in token.children or ())
+            for token in self.tokens
+        )
+
+    def render(
+        self,
+        *,
+        resolve_link: LinkResolver | None = None,
+        footnote_prefix: str | None = None,
+        resolve_image: ImageResolver | None = uploaded_image,
+    ) -> RenderedMarkdown:
+        """As `render` does, once: rendering changes the tokens, and lets them go."""
+        tokens, env = self.tokens, self.env
+        if tokens is None:
+            raise RuntimeError("a parsed text is rendered once: rendering changes its tokens")
+        self.tokens = None
+        if footnote_prefix:
+            env["docId"] = footnote_prefix  # read by the footnotes' renderer only
+        links: list[LinkReport] = []
+        _rewrite_links(tokens, resolve_link, links)
+        pictures = _responsive_images(tokens, resolve_image) if resolve_image is not None else {}
+        result = RenderedMarkdown(blocks=[], links=links)
+        for start, end, is_footnotes in _top_level_chunks(tokens):
+            html = sanitize_html(_parser.renderer.render(tokens[start:end], _parser.options, env))
+            if pictures:
+                html = _put_pictures(html, pictures)
+            if is_footnotes:
+                result.footnotes += html
+            else:
+                result.blocks.append(html)
+        return result
+
+
 def render(
     text: str,
     *,
@@ -237,21 +299,9 @@ def render(
 ) -> RenderedMarkdown:
     """Render author Markdown to sanitized HTML, resolving internal links with `resolve_link`
     and serving images `resolve_image` knows (by default, uploads) with their renditions."""
-    env = {"docId": footnote_prefix} if footnote_prefix else {}
-    tokens = _parser.parse(text or "", env)
-    links: list[LinkReport] = []
-    _rewrite_links(tokens, resolve_link, links)
-    pictures = _responsive_images(tokens, resolve_image) if resolve_image is not None else {}
-    result = RenderedMarkdown(blocks=[], links=links)
-    for start, end, is_footnotes in _top_level_chunks(tokens):
-        html = sanitize_html(_parser.renderer.render(tokens[start:end], _parser.options, env))
-        if pictures:
-            html = _put_pictures(html, pictures)
-        if is_footnotes:
-            result.footnotes += html
-        else:
-            result.blocks.append(html)
-    return result
+    return ParsedMarkdown(text).render(
+        resolve_link=resolve_link, footnote_prefix=footnote_prefix, resolve_image=resolve_image
+    )
 
 
 def _top_level_chunks(tokens):
@@ -304,8 +354,12 @@ def top_level_block_ends(text: str) -> list[int]:
 
 def internal_targets(text: str) -> set[InternalTarget]:
     """Every internal link target in `text`, so a whole essay's links resolve in one query."""
+    return _internal_targets(parse_tokens(text))
+
+
+def _internal_targets(tokens) -> set[InternalTarget]:
     found = set()
-    for token in parse_tokens(text):
+    for token in tokens:
         for child in token.children or ():
             if child.type == "link_open":
                 target = parse_internal_href(child.attrGet("href") or "")

@@ -2,17 +2,26 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.text import slugify
 
 from civicdata import editorial_checks as checks
 from civicdata import generation, revisions
 from civicdata.links import published_urls, record_links
-from civicdata.markdown import count_words, internal_targets, render
+from civicdata.markdown import ParsedMarkdown, count_words
 from search_index.documents import index_item
 
-from .models import AcceptedFinding, DraftingStatus, Essay, Finding, FindingKind, Section
+from .models import (
+    AcceptedFinding,
+    DraftingStatus,
+    Essay,
+    Finding,
+    FindingKind,
+    Inset,
+    Pullquote,
+    Section,
+)
 
 
 def _unique_anchors(sections):
@@ -33,33 +42,129 @@ def render_essay(essay: Essay) -> Essay:
     Internal links resolve against what readers can see now; the links found are recorded.
     """
     sections = list(essay.sections.order_by("position"))
-    insets = list(essay.insets.all())
-    pullquotes = list(essay.pullquotes.all())
-    parts = [*sections, *insets, *pullquotes]
-
-    targets = set().union(*(internal_targets(part.body) for part in parts))
-    urls = published_urls(targets)
-    reports = []
-
-    def render_part(part, prefix):
-        rendered = render(part.body, resolve_link=urls.get, footnote_prefix=prefix)
-        reports.extend(rendered.links)
-        part.body_html = rendered.html
-        return rendered
-
-    _unique_anchors(sections)
-    section_blocks = {}
-    for section in sections:
-        section_blocks[section.pk] = render_part(section, section.anchor)
-    for block in (*insets, *pullquotes):
-        render_part(block, f"{type(block).__name__.lower()}-{block.pk}")
-
+    rendering = EssayRendering(sections, list(essay.insets.all()), list(essay.pullquotes.all()))
+    urls = published_urls(rendering.targets)
+    rendering.render_sections(urls)
     Section.objects.bulk_update(sections, ["anchor", "body_html"])
-    for blocks in (insets, pullquotes):
-        if blocks:
-            type(blocks[0]).objects.bulk_update(blocks, ["body_html"])
+    rendering.render_blocks(urls)
+    _store_rendering(essay, rendering)
+    return essay
 
-    essay.body_html = _assemble_body(sections, section_blocks, insets, pullquotes)
+
+def prepare_new_parts(*, sections, insets, pullquotes) -> "EssayRendering":
+    """The rendering of an essay's new parts (unsaved, with no essay yet: an import), as far as
+    it goes without the database: parsed, checked, and those sections rendered whose HTML
+    depends on nothing else (no internal link, no image). Safe in another process."""
+    rendering = EssayRendering(sections, insets, pullquotes)
+    rendering.render_ahead()
+    return rendering
+
+
+@transaction.atomic
+def create_rendered_parts(essay: Essay, rendering: "EssayRendering") -> Essay:
+    """Save the new parts `prepare_new_parts` prepared, for an essay that has none (new, or its
+    parts just removed), and store its rendering as render_essay would: each section is written
+    once, with its HTML."""
+    for part in rendering.parts:
+        part.essay = essay
+    urls = published_urls(rendering.targets)
+    rendering.render_sections(urls)
+    Section.objects.bulk_create(rendering.sections)
+    for blocks in (rendering.insets, rendering.pullquotes):
+        if blocks:
+            type(blocks[0]).objects.bulk_create(blocks)
+    rendering.render_blocks(urls)  # their footnotes are named after their pk
+    _store_rendering(essay, rendering)
+    return essay
+
+
+class EssayRendering:
+    """An essay's parts, each parsed once: read for its internal links and by the editorial
+    checks, then rendered."""
+
+    def __init__(self, sections, insets, pullquotes):
+        by_pk = {section.pk: section for section in sections if section.pk is not None}
+        for block in (*insets, *pullquotes):
+            if block.section_id is not None and block.section_id in by_pk:
+                block.section = by_pk[block.section_id]  # no query for each block's section
+        self.sections = sections
+        self.insets = _in_reading_order(insets)
+        self.pullquotes = _in_reading_order(pullquotes)
+        self.parts = [*self.sections, *self.insets, *self.pullquotes]
+        self.parsed = [ParsedMarkdown(part.body) for part in self.parts]
+        self.rendered = [None] * len(self.parts)
+        self.targets = set().union(*(parsed.internal_targets() for parsed in self.parsed))
+        # Before rendering, which changes the tokens the checks read.
+        tokens = {
+            id(part): parsed.tokens for part, parsed in zip(self.parts, self.parsed, strict=True)
+        }
+        self.findings = essay_findings(
+            sections, self.insets, self.pullquotes, lambda part: tokens[id(part)]
+        )
+        _unique_anchors(sections)
+
+    def _render(self, index, footnote_prefix, urls):
+        rendered = self.parsed[index].render(resolve_link=urls.get, footnote_prefix=footnote_prefix)
+        self.parts[index].body_html = rendered.html
+        self.rendered[index] = rendered
+
+    def render_ahead(self):
+        """Render the parts whose HTML asks nothing of the site (no internal link to resolve,
+        no image to look up) and, for an inset or pullquote, nothing of its own row: its pk
+        names its footnotes, so one with footnotes waits until it is saved."""
+        for index, part in enumerate(self.parts):
+            parsed = self.parsed[index]
+            if parsed.asks_the_site():
+                continue
+            if isinstance(part, Section):
+                self._render(index, part.anchor, {})
+            elif not parsed.has_footnotes():
+                self._render(index, None, {})
+
+    def render_sections(self, urls):
+        for index, section in enumerate(self.sections):
+            if self.rendered[index] is None:
+                self._render(index, section.anchor, urls)
+
+    def render_blocks(self, urls):
+        """Render the insets and pullquotes not rendered yet, saved already, and store their
+        HTML."""
+        rendering = {Inset: [], Pullquote: []}
+        for index in range(len(self.sections), len(self.parts)):
+            if self.rendered[index] is None:
+                block = self.parts[index]
+                self._render(index, f"{type(block).__name__.lower()}-{block.pk}", urls)
+                rendering[type(block)].append(block)
+        for model, blocks in rendering.items():
+            if blocks:
+                model.objects.bulk_update(blocks, ["body_html"])
+
+    @property
+    def section_html(self):
+        """Each section's rendering, by its pk."""
+        rendered = self.rendered[: len(self.sections)]
+        return {section.pk: html for section, html in zip(self.sections, rendered, strict=True)}
+
+    @property
+    def link_reports(self):
+        return [report for rendered in self.rendered for report in rendered.links]
+
+
+def _in_reading_order(blocks):
+    """The top of the essay first, then each section's blocks paragraph by paragraph; blocks at
+    one spot stay in the order given (saved, or to be saved), whatever the database."""
+
+    def spot(block):
+        return (block.section.position if block.section is not None else 0, block.after_paragraph)
+
+    return sorted(blocks, key=spot)
+
+
+def _store_rendering(essay, rendering):
+    sections = rendering.sections
+    essay.body_html = _assemble_body(
+        sections, rendering.section_html, rendering.insets, rendering.pullquotes
+    )
     essay.table_of_contents = [
         {"anchor": s.anchor, "heading": s.heading, "still_being_written": s.is_open}
         for s in sections
@@ -75,11 +180,11 @@ def render_essay(essay: Essay) -> Essay:
         sections_total=essay.sections_total,
         sections_drafted=essay.sections_drafted,
     )
+    reports = rendering.link_reports
     record_links(essay, reports)
-    record_findings(essay, essay_findings(sections, insets, pullquotes, reports))
+    record_findings(essay, [*rendering.findings, *link_findings(reports)])
     index_item(essay)
     generation.content_changed()  # the updates above send no signal
-    return essay
 
 
 def _assemble_body(sections, section_blocks, insets, pullquotes):
@@ -88,10 +193,13 @@ def _assemble_body(sections, section_blocks, insets, pullquotes):
         for block in blocks:
             placed.setdefault(block.section_id, []).append((kind, block))
 
+    templates = {kind: get_template(f"blocks/{kind}.html") for kind in ("inset", "pullquote")}
+
     def render_block(kind, block):
-        return render_to_string(f"blocks/{kind}.html", {kind: block})
+        return templates[kind].render({kind: block})
 
     html = [render_block(kind, block) for kind, block in placed.get(None, [])]
+    section_template = get_template("blocks/section.html")
     for section in sections:
         rendered = section_blocks[section.pk]
         here = sorted(placed.get(section.pk, []), key=lambda item: item[1].after_paragraph)
@@ -112,16 +220,13 @@ def _assemble_body(sections, section_blocks, insets, pullquotes):
                 if block.after_paragraph >= len(rendered.blocks)
             )
             content.append(rendered.footnotes)
-        html.append(
-            render_to_string(
-                "blocks/section.html", {"section": section, "content": "".join(content)}
-            )
-        )
+        html.append(section_template.render({"section": section, "content": "".join(content)}))
     return "".join(html)
 
 
-def essay_findings(sections, insets, pullquotes, link_reports) -> list[checks.Finding]:
-    """Run every editorial check over an essay's parts."""
+def essay_findings(sections, insets, pullquotes, tokens_of) -> list[checks.Finding]:
+    """Run every editorial check that reads an essay's text over its parts (`tokens_of(part)`:
+    its Markdown tokens, before rendering); the links' findings come from rendering."""
     found = []
     for section in sections:
         name = f"“{section.heading}”" if section.heading else "The opening"
@@ -138,15 +243,19 @@ def essay_findings(sections, insets, pullquotes, link_reports) -> list[checks.Fi
             found.append(
                 checks.Finding(FindingKind.EMPTY_SECTION, f"{name} has no text.", section=section)
             )
-        found.extend(body_findings(section.body, section=section, where=name))
+        found.extend(
+            body_findings(section.body, tokens=tokens_of(section), section=section, where=name)
+        )
     for block in (*insets, *pullquotes):
-        found.extend(body_findings(block.body, section=block.section, where="A box"))
+        found.extend(
+            body_findings(block.body, tokens=tokens_of(block), section=block.section, where="A box")
+        )
 
     headings = []
     for section in sections:
         if section.heading:
             headings.append((section.heading_level, section.heading))
-        headings.extend(checks.heading_levels_in(section.body))
+        headings.extend(checks.heading_levels_in(tokens_of(section)))
     for previous, level, heading in checks.skipped_heading_levels(headings):
         found.append(
             checks.Finding(
@@ -169,12 +278,13 @@ def essay_findings(sections, insets, pullquotes, link_reports) -> list[checks.Fi
                     section=pullquote.section,
                 )
             )
-    found.extend(link_findings(link_reports))
     return found
 
 
-def body_findings(body, *, section=None, where="The text") -> list[checks.Finding]:
-    """Checks that read one piece of Markdown: repetition, images, paragraph length."""
+def body_findings(body, *, tokens=None, section=None, where="The text") -> list[checks.Finding]:
+    """Checks that read one piece of Markdown: repetition, images, paragraph length. `tokens`:
+    the body's, when it is parsed already."""
+    markdown = body if tokens is None else tokens
     found = [
         checks.Finding(
             FindingKind.REPEATED_TEXT,
@@ -191,7 +301,7 @@ def body_findings(body, *, section=None, where="The text") -> list[checks.Findin
             excerpt=src,
             section=section,
         )
-        for src in checks.images_without_alt(body)
+        for src in checks.images_without_alt(markdown)
     )
     found.extend(
         checks.Finding(
@@ -200,7 +310,7 @@ def body_findings(body, *, section=None, where="The text") -> list[checks.Findin
             excerpt=opening,
             section=section,
         )
-        for opening in checks.long_paragraphs(body)
+        for opening in checks.long_paragraphs(markdown)
     )
     return found
 

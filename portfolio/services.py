@@ -5,7 +5,7 @@ from django.db import transaction
 from civicdata import editorial_checks as checks
 from civicdata import generation
 from civicdata.links import published_urls, record_links
-from civicdata.markdown import internal_targets, render
+from civicdata.markdown import ParsedMarkdown
 from civicdata.renditions import ensure_renditions
 from essays.models import FindingKind
 from essays.services import body_findings, link_findings, record_findings
@@ -18,9 +18,20 @@ from .models import CaseStudy
 def render_case_study(case_study: CaseStudy) -> CaseStudy:
     """Render the case study's Markdown to sanitized HTML, resolving and recording its links,
     and make its hero image's renditions (those missing: an unchanged image makes none)."""
-    rendered = render(
-        case_study.body, resolve_link=published_urls(internal_targets(case_study.body)).get
-    )
+    parsed = ParsedMarkdown(case_study.body)
+    # The checks read the tokens before rendering changes them.
+    text_findings = body_findings(case_study.body, tokens=parsed.tokens)
+    heading_findings = [
+        checks.Finding(
+            FindingKind.HEADING_SKIPS_LEVEL,
+            f"The heading “{heading}” is level {level} after a level {previous} heading.",
+            excerpt=heading,
+        )
+        for previous, level, heading in checks.skipped_heading_levels(
+            checks.heading_levels_in(parsed.tokens)
+        )
+    ]
+    rendered = parsed.render(resolve_link=published_urls(parsed.internal_targets()).get)
     case_study.body_html = rendered.html
     hero = ensure_renditions(case_study.hero_image.name) if case_study.hero_image else None
     case_study.hero_image_renditions = hero.to_dict() if hero else {}
@@ -30,17 +41,7 @@ def render_case_study(case_study: CaseStudy) -> CaseStudy:
     )
     generation.content_changed()  # update() sends no signal
     record_links(case_study, rendered.links)
-    findings = [*body_findings(case_study.body), *link_findings(rendered.links)]
-    findings.extend(
-        checks.Finding(
-            FindingKind.HEADING_SKIPS_LEVEL,
-            f"The heading “{heading}” is level {level} after a level {previous} heading.",
-            excerpt=heading,
-        )
-        for previous, level, heading in checks.skipped_heading_levels(
-            checks.heading_levels_in(case_study.body)
-        )
-    )
+    findings = [*text_findings, *link_findings(rendered.links), *heading_findings]
     record_findings(case_study, findings)
     index_item(case_study)
     return case_study

@@ -26,6 +26,12 @@ def test_pullquote_with_the_texts_words_stands_in_it():
     assert checks.quote_stands_in("the whole sector anew, full of fresh ideas", text)
 
 
+def test_a_pullquote_stands_in_text_that_emphasizes_its_words():
+    text = "Funding comes and goes. The _policy_ of **open data** is what stays."
+    assert checks.quote_stands_in("The policy of open data is what stays.", text)
+    assert checks.quote_stands_in("the *policy* of __open data__", text)
+
+
 def test_misquoted_pullquote_is_shown_with_the_nearest_sentence():
     text = (
         "Some other sentence here. This understanding allows us to see the sector, "

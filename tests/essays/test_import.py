@@ -413,6 +413,26 @@ def test_missing_path_is_a_command_error(tmp_path):
     assert not Essay.objects.exists()
 
 
+def test_a_folder_reports_the_same_with_one_cpu_as_with_a_reading_process(tmp_path, monkeypatch):
+    """With a second CPU the next files are read in a second process: what each file reports,
+    and in which order, is the same as when this process reads them all."""
+    write(tmp_path, "a.md", essay_file("First", slug="same", body="See [later](c-later.md)."))
+    write(tmp_path, "b-bad.md", "---\ntitle: [unclosed\n---\n")
+    write(tmp_path, "b-same.md", essay_file("Second", slug="same"))
+    write(tmp_path, "b-long.md", essay_file(body="##### " + "Long " * 80 + "\n\nText."))
+    write(tmp_path, "c-later.md", essay_file("Later", slug="c-later", body="Back to [a](a.md)."))
+
+    with_reader = run_import(tmp_path, dry_run=True)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    alone = run_import(tmp_path, dry_run=True)
+
+    assert (with_reader.out, with_reader.err) == (alone.out, alone.err)
+    assert "b-bad.md:2: invalid YAML front matter" in alone.err
+    assert f"b-same.md:4: the slug “same” is already used by {tmp_path / 'a.md'}" in alone.err
+    assert "b-long.md:6: the heading is longer than 300 characters" in alone.err
+    assert "created 2, updated 0, unchanged 0, failed 3" in alone.out
+
+
 # --- Front matter --------------------------------------------------------------------------------
 
 
