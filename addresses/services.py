@@ -124,7 +124,10 @@ def sync_hugo_aliases(item, aliases) -> list[str]:
             continue
         wanted.add(path)
     own = OldAddress.objects.filter(**_target_of(item))
-    own.filter(origin=Origin.HUGO_ALIAS).exclude(path__in=wanted).delete()
+    dropped = own.filter(origin=Origin.HUGO_ALIAS).exclude(path__in=wanted)
+    dropped_paths = set(dropped.values_list("path", flat=True))
+    dropped.delete()
+    refresh_links_through(dropped_paths)  # links naming them lead nowhere now
     for path in sorted(wanted - set(own.values_list("path", flat=True))):
         address = OldAddress(path=path, origin=Origin.HUGO_ALIAS)
         _lead_to(address, item)

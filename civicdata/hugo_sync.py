@@ -29,7 +29,7 @@ from django.utils.text import slugify
 from addresses.services import exported_aliases, sync_hugo_aliases
 from civicdata import hugo, revisions
 from civicdata.hugo import HugoError
-from civicdata.links import CASE_STUDY, ESSAY
+from civicdata.links import CASE_STUDY, ESSAY, old_slugs_leading_to
 from civicdata.publishing import Status
 from essays.models import Author, Byline, Essay, Inset, InternalLink, Pullquote, Section, Series
 from essays.services import (
@@ -278,14 +278,18 @@ def refresh_links_to_imported(items) -> int:
         imported = [item for item in items if isinstance(item, model)]
         if not imported:
             continue
+        slugs = {item.slug for item in imported}
         published = {item.slug for item in imported if item.is_published}
+        # A link may name an item by an old address (a Hugo alias among them): it follows it,
+        # unless an item has that slug now.
+        leading_to = old_slugs_leading_to(kind, slugs)
         links = InternalLink.objects.filter(
-            target_kind=kind, target_slug__in={item.slug for item in imported}
+            target_kind=kind, target_slug__in=slugs | set(leading_to)
         ).values_list("source_type", "source_id", "target_slug", "resolved")
         stale.update(
             (source_type, source_id)
             for source_type, source_id, slug, resolved in links
-            if resolved != (slug in published)
+            if resolved != ((slug if slug in slugs else leading_to[slug]) in published)
         )
     count = 0
     for model, render_item in ((Essay, render_essay), (CaseStudy, render_case_study)):

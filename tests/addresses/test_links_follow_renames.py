@@ -246,6 +246,56 @@ def test_a_hugo_alias_at_a_page_address_is_followed_too(client, tmp_path, render
     assert link("/essays/moved/", "by file") in page
 
 
+STUDY_WITH_ALIAS = """---
+title: Moved study
+slug: moved-study
+date: 2023-01-02
+draft: {draft}
+aliases: [{aliases}]
+---
+
+Text.
+"""
+
+
+def test_an_import_publishing_an_item_reaches_links_naming_its_alias(client, tmp_path, render):
+    import_file(
+        tmp_path,
+        "portfolio/moved-study.md",
+        STUDY_WITH_ALIAS.format(draft="true", aliases="/portfolio/old-study/"),
+    )
+    linking = essay_saying(render, "See [the study](/portfolio/old-study/).")
+    assert "/portfolio/moved-study/" not in body_of(client, linking)
+
+    import_file(
+        tmp_path,
+        "portfolio/moved-study.md",
+        STUDY_WITH_ALIAS.format(draft="false", aliases="/portfolio/old-study/"),
+    )
+
+    study = CaseStudy.objects.get(slug="moved-study")
+    assert link("/portfolio/moved-study/", "the study") in body_of(client, linking)
+    assert list(CaseStudy.objects.published().mentioned_in(linking)) == [study]
+    assert "The linking essay" in client.get(study.get_absolute_url()).content.decode()
+
+
+def test_an_alias_dropped_from_its_file_no_longer_carries_links(client, tmp_path, render):
+    import_file(
+        tmp_path,
+        "portfolio/moved-study.md",
+        STUDY_WITH_ALIAS.format(draft="false", aliases="/portfolio/old-study/"),
+    )
+    linking = essay_saying(render, "See [the study](/portfolio/old-study/).")
+    assert link("/portfolio/moved-study/", "the study") in body_of(client, linking)
+
+    import_file(
+        tmp_path, "portfolio/moved-study.md", STUDY_WITH_ALIAS.format(draft="false", aliases="")
+    )
+
+    assert "/portfolio/moved-study/" not in body_of(client, linking)
+    assert list(CaseStudy.objects.published().mentioned_in(linking)) == []
+
+
 def test_an_old_address_leading_to_another_kind_of_item_is_not_followed():
     study = CaseStudyFactory(slug="a-study")
     OldAddress.objects.create(path="/essays/was-an-essay/", case_study=study, origin=Origin.EDITOR)
