@@ -468,7 +468,8 @@ def render_report(
             f"(SQLite) < 60 s | {imported['seconds']:.1f} s | {verdict(imported['seconds'] < 60)} |"
         )
         lines.append(
-            f"| import_hugo peak memory < 300 MB | {imported['peak_mb']:.0f} MB "
+            f"| import_hugo peak memory, all its processes, < 300 MB | {imported['peak_mb']:.0f} "
+            f"MB (the largest process {imported['largest_process_mb']:.0f} MB) "
             f"| {verdict(imported['peak_mb'] < 300)} |"
         )
         lines.append(
