@@ -54,7 +54,12 @@ def parse_internal_href(href: str) -> InternalTarget | None:
 
 def published_urls(targets) -> dict[InternalTarget, str]:
     """Map each target that is published to its URL (see published_items)."""
-    return {target: item.get_absolute_url() for target, item in published_items(targets).items()}
+    return urls_of(published_items(targets))
+
+
+def urls_of(items) -> dict[InternalTarget, str]:
+    """{target: item} from published_items as {target: the item's URL}, what renderers read."""
+    return {target: item.get_absolute_url() for target, item in items.items()}
 
 
 def published_items(targets) -> dict:
@@ -150,10 +155,11 @@ def resolve_for_readers(target: InternalTarget) -> str | None:
     return published_urls([target]).get(target)
 
 
-def record_links(source, reports) -> None:
+def record_links(source, reports, published) -> None:
     """Replace the stored internal links of `source` with those found in its latest render,
     each resolved link to a case study with the case study it led to (the case studies an essay
-    is about, and the essays about a case study, read these)."""
+    is about, and the essays about a case study, read these). `published`: what the render
+    resolved its links with (published_items)."""
     from django.contrib.contenttypes.models import ContentType
 
     from essays.models import InternalLink
@@ -161,9 +167,6 @@ def record_links(source, reports) -> None:
     source_type = ContentType.objects.get_for_model(source)
     InternalLink.objects.filter(source_type=source_type, source_id=source.pk).delete()
     unique = {(r.target.kind, r.target.slug, r.resolved): r for r in reports}
-    case_studies = published_items(
-        {r.target for r in unique.values() if r.resolved and r.target.kind == CASE_STUDY}
-    )
     InternalLink.objects.bulk_create(
         InternalLink(
             source_type=source_type,
@@ -172,7 +175,9 @@ def record_links(source, reports) -> None:
             target_slug=report.target.slug,
             text=report.text[:500],
             resolved=report.resolved,
-            case_study=case_studies.get(report.target) if report.resolved else None,
+            case_study=published.get(report.target)
+            if report.resolved and report.target.kind == CASE_STUDY
+            else None,
         )
         for report in unique.values()
     )

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from civicdata import editorial_checks as checks
 from civicdata import generation, revisions
-from civicdata.links import published_urls, record_links
+from civicdata.links import published_items, record_links, urls_of
 from civicdata.markdown import ParsedMarkdown, count_words
 from search_index.documents import index_item
 
@@ -43,7 +43,7 @@ def render_essay(essay: Essay) -> Essay:
     """
     sections = list(essay.sections.order_by("position"))
     rendering = EssayRendering(sections, list(essay.insets.all()), list(essay.pullquotes.all()))
-    urls = published_urls(rendering.targets)
+    urls = rendering.resolve_links()
     rendering.render_sections(urls)
     Section.objects.bulk_update(sections, ["anchor", "body_html"])
     rendering.render_blocks(urls)
@@ -67,7 +67,7 @@ def create_rendered_parts(essay: Essay, rendering: "EssayRendering") -> Essay:
     once, with its HTML."""
     for part in rendering.parts:
         part.essay = essay
-    urls = published_urls(rendering.targets)
+    urls = rendering.resolve_links()
     rendering.render_sections(urls)
     Section.objects.bulk_create(rendering.sections)
     for blocks in (rendering.insets, rendering.pullquotes):
@@ -102,6 +102,12 @@ class EssayRendering:
             sections, self.insets, self.pullquotes, lambda part: tokens[id(part)]
         )
         _unique_anchors(sections)
+
+    def resolve_links(self):
+        """Resolve the parts' internal links against what readers can see now; returns the URLs
+        the renderer reads."""
+        self.published = published_items(self.targets)
+        return urls_of(self.published)
 
     def _render(self, index, footnote_prefix, urls):
         rendered = self.parsed[index].render(resolve_link=urls.get, footnote_prefix=footnote_prefix)
@@ -181,7 +187,7 @@ def _store_rendering(essay, rendering):
         sections_drafted=essay.sections_drafted,
     )
     reports = rendering.link_reports
-    record_links(essay, reports)
+    record_links(essay, reports, rendering.published)
     record_findings(essay, [*rendering.findings, *link_findings(reports)])
     index_item(essay)
     generation.content_changed()  # the updates above send no signal

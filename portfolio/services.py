@@ -4,7 +4,7 @@ from django.db import transaction
 
 from civicdata import editorial_checks as checks
 from civicdata import generation
-from civicdata.links import published_urls, record_links
+from civicdata.links import published_items, record_links, urls_of
 from civicdata.markdown import ParsedMarkdown
 from civicdata.renditions import ensure_renditions
 from essays.models import FindingKind
@@ -31,7 +31,8 @@ def render_case_study(case_study: CaseStudy) -> CaseStudy:
             checks.heading_levels_in(parsed.tokens)
         )
     ]
-    rendered = parsed.render(resolve_link=published_urls(parsed.internal_targets()).get)
+    published = published_items(parsed.internal_targets())
+    rendered = parsed.render(resolve_link=urls_of(published).get)
     case_study.body_html = rendered.html
     hero = ensure_renditions(case_study.hero_image.name) if case_study.hero_image else None
     case_study.hero_image_renditions = hero.to_dict() if hero else {}
@@ -40,7 +41,7 @@ def render_case_study(case_study: CaseStudy) -> CaseStudy:
         body_html=case_study.body_html, hero_image_renditions=case_study.hero_image_renditions
     )
     generation.content_changed()  # update() sends no signal
-    record_links(case_study, rendered.links)
+    record_links(case_study, rendered.links, published)
     findings = [*text_findings, *link_findings(rendered.links), *heading_findings]
     record_findings(case_study, findings)
     index_item(case_study)
