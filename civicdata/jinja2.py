@@ -14,9 +14,10 @@ from django.template import defaultfilters
 from django.template.backends import jinja2 as jinja2_backend
 from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
+
+from civicdata.reversing import reverse_remembered
 
 
 class Jinja2(jinja2_backend.Jinja2):
@@ -70,7 +71,7 @@ def environment(**options):
 
 def url(name, *args, **kwargs):
     """{% url %}: `url("essays:essay_list_page", 2)`."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    return reverse_remembered(name, args, kwargs)
 
 
 def date(value, format=None):

@@ -30,10 +30,18 @@ def live_at(moment):
     )
 
 
+def may_preview(user, model) -> bool:
+    """Whether `user` sees drafts of `model`'s items: those who may change them."""
+    return user.is_authenticated and user.has_perm(
+        f"{model._meta.app_label}.change_{model._meta.model_name}"
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        """Items readers may see. Every public page, list, feed, sitemap and link uses this."""
-        return self.filter(live_at(timezone.now()))
+    def published(self, at=None):
+        """Items readers may see (now, or at the moment `at`). Every public page, list, feed,
+        sitemap and link uses this."""
+        return self.filter(live_at(at or timezone.now()))
 
     def present(self):
         """Items not in the trash: what the admin, the drafting board and exports work on."""
@@ -48,11 +56,10 @@ class PublishableQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published items, widened to every item for staff who may change them (preview)."""
-        if user.is_authenticated and user.has_perm(
-            f"{self.model._meta.app_label}.change_{self.model._meta.model_name}"
-        ):
-            return self.present()
-        return self.published()
+        return self.visible(with_drafts=may_preview(user, self.model))
+
+    def visible(self, *, with_drafts, at=None):
+        return self.present() if with_drafts else self.published(at)
 
 
 class Publishable(models.Model):

@@ -5,8 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
 from civicdata.markdown import render
@@ -18,6 +18,7 @@ from civicdata.publishing import (
     schedule_constraint,
     status_constraint,
 )
+from civicdata.reversing import reverse_remembered
 
 
 class DraftingStatus(models.TextChoices):
@@ -44,7 +45,7 @@ class Series(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("essays:series_detail", kwargs={"slug": self.slug})
+        return reverse_remembered("essays:series_detail", kwargs={"slug": self.slug})
 
     @classmethod
     def get_default(cls):
@@ -96,23 +97,17 @@ class EssayQuerySet(PublishableQuerySet):
         """Essays with what a list shows: series and byline."""
         return self.select_related("series").prefetch_related(_bylines_in_order())
 
-    def in_series_outline(self):
+    def in_series_outline(self, at=None):
         """The essays readers may know of in a series: published ones, and unpublished ones an
         editor announced as forthcoming (title only) unless taken down, each annotated `is_live`
         (readers may open it). The one rule for "Part 3 of 7"."""
-        now = timezone.now()
+        now = at or timezone.now()
         live = live_at(now)
         taken_down = models.Q(status=Status.PUBLISHED, expire_at__lte=now)
         announced = models.Q(announced=True, trashed_at__isnull=True) & ~taken_down
         return self.filter(live | announced).annotate(
             is_live=models.ExpressionWrapper(live, output_field=models.BooleanField())
         )
-
-    def for_public_page(self):
-        """An essay with what its public page shows: series and bylines (the case studies it
-        mentions are `CaseStudy.objects.published().mentioned_in(essay)`). Body, contents and
-        drafting progress are stored when it is rendered, so its parts are not loaded."""
-        return self.for_index()
 
 
 class Essay(Publishable):
@@ -159,7 +154,7 @@ class Essay(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("essays:essay_detail", kwargs={"slug": self.slug})
+        return reverse_remembered("essays:essay_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()
@@ -183,8 +178,9 @@ class Essay(Publishable):
     def reading_minutes(self):
         return max(1, round(self.word_count / settings.CIVICDATA_WORDS_PER_MINUTE))
 
-    @property
+    @cached_property
     def authors(self):
+        """Its authors in byline order (public pages read them with the essay: essays.reads)."""
         return [byline.author for byline in self.bylines.all()]
 
 

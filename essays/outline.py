@@ -21,18 +21,9 @@ class OutlineEntry:
 
 @dataclass
 class SeriesOutline:
-    essays: list  # in series order, from Essay.objects.in_series_outline() (each has is_live)
-
-    @classmethod
-    def of_series(cls, series_id):
-        """The outline alone, for an essay's page: its entries are OutlineEntry, not essays."""
-        rows = (
-            Essay.objects.filter(series_id=series_id)
-            .in_series_outline()
-            .order_by("series_position")
-            .values_list("pk", "title", "slug", "series_position", "is_live")
-        )
-        return cls([OutlineEntry(*row) for row in rows])
+    # In series order, from Essay.objects.in_series_outline() (each has is_live): essays, or
+    # OutlineEntry rows on an essay's page (essays.reads).
+    essays: list
 
     def __post_init__(self):
         for part, essay in enumerate(self.essays, start=1):

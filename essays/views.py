@@ -4,23 +4,17 @@ from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
+from civicdata.publishing import may_preview
 from civicdata.views import DraftPreviewMixin
-from portfolio.models import CaseStudy
 
+from . import reads
 from .models import NOT_IN_LISTS, Essay, Series
 from .outline import SeriesOutline
-
-
-def published_essays_in_series_order():
-    """Published essays grouped by series (series by title), each series in its own order."""
-    return (
-        Essay.objects.published()
-        .for_index()
-        .defer(*NOT_IN_LISTS)
-        .order_by("series__title", "series", "series_position")
-    )
+from .reads import published_essays_in_series_order
 
 
 def essay_list_page_count():
@@ -52,6 +46,7 @@ class EssayListView(ListView):
     /essays/page/2/ and on (paths, not a query string, so a static build can hold them)."""
 
     context_object_name = "essays"
+    template_name = "essays/essay_list.html"
 
     def get_paginate_by(self, queryset):
         return settings.CIVICDATA_ESSAYS_PER_PAGE
@@ -62,7 +57,7 @@ class EssayListView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return published_essays_in_series_order()
+        return reads.PublishedEssays()
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
@@ -101,17 +96,31 @@ class EssayDetailView(DraftPreviewMixin, DetailView):
     """One essay: its part in the series, the published essays before and after it, and the
     essays still to come."""
 
-    queryset = Essay.objects.for_public_page()
+    # What the review copy (reviews.views) reads its essay from, whatever its status.
+    queryset = Essay.objects.for_index()
+
+    @cached_property
+    def now(self):
+        """The one moment the page is read at."""
+        return timezone.now()
+
+    def get_object(self, queryset=None):
+        essay = reads.essay_for_page(
+            self.kwargs["slug"], with_drafts=may_preview(self.request.user, Essay), at=self.now
+        )
+        if essay is None:
+            raise Http404("No published essay at this address.")
+        return essay
 
     def get_context_data(self, **kwargs):
         essay = self.object
-        outline = SeriesOutline.of_series(essay.series_id)
+        outline = reads.series_outline(essay.series_id, at=self.now)
         kwargs.update(
             outline=outline,
             part=outline.part_of(essay),
             previous_essay=outline.previous_of(essay),
             next_essay=outline.next_of(essay),
             # Those its text links to and those listing it as related (portfolio.models).
-            case_studies=list(CaseStudy.objects.published().mentioned_in(essay)),
+            case_studies=reads.case_studies_mentioned_in(essay.pk, at=self.now),
         )
         return super().get_context_data(**kwargs)

@@ -14,6 +14,7 @@ from civicdata.publishing import (
     schedule_constraint,
     status_constraint,
 )
+from civicdata.reversing import reverse_remembered
 
 
 class Stage(models.TextChoices):
@@ -61,17 +62,20 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         """The portfolio filtered to this topic."""
-        return f"{reverse('portfolio:casestudy_list')}?topic={self.slug}"
+        return f"{reverse_remembered('portfolio:casestudy_list')}?topic={self.slug}"
 
 
 def _links_from_essays(**filters):
-    """Essays' recorded links to case studies (essays.InternalLink)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from essays.models import Essay, InternalLink
+    """Essays' recorded links to case studies (essays.InternalLink). The links' source type is
+    named, not its id: a prepared query (essays.reads) keeps its SQL after a restore renumbers
+    content types."""
+    from essays.models import InternalLink
 
     return InternalLink.objects.filter(
-        source_type=ContentType.objects.get_for_model(Essay), target_kind=CASE_STUDY, **filters
+        source_type__app_label="essays",
+        source_type__model="essay",
+        target_kind=CASE_STUDY,
+        **filters,
     )
 
 
@@ -114,13 +118,13 @@ class CaseStudyQuerySet(PublishableQuerySet):
         The essays about it are `CaseStudy.essays_for_readers()`."""
         return self.prefetch_related("partners", "data_sources", "topics")
 
-    def mentioned_in(self, essay):
+    def mentioned_in(self, essay_id):
         """The case studies an essay is about: those its text links to (as resolved when it
         was last rendered, by slug or old address) and those whose editors listed it as a
         related essay."""
-        listed = CaseStudy.related_essays.through.objects.filter(essay_id=essay.pk)
+        listed = CaseStudy.related_essays.through.objects.filter(essay_id=essay_id)
         return self.filter(
-            models.Q(pk__in=_links_from_essays(source_id=essay.pk).values("case_study"))
+            models.Q(pk__in=_links_from_essays(source_id=essay_id).values("case_study"))
             | models.Q(pk__in=listed.values("casestudy_id"))
         )
 
@@ -224,7 +228,7 @@ class CaseStudy(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("portfolio:casestudy_detail", kwargs={"slug": self.slug})
+        return reverse_remembered("portfolio:casestudy_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

@@ -102,7 +102,7 @@ def test_the_renamed_case_study_and_the_essay_still_name_each_other(
     change_in_admin(admin_client, study, slug="county-data")
 
     assert "County data sharing" in body_of(client, linking)  # under "Case studies"
-    assert list(CaseStudy.objects.published().mentioned_in(linking)) == [study]
+    assert list(CaseStudy.objects.published().mentioned_in(linking.pk)) == [study]
     assert list(study.essays_for_readers()) == [linking]
     assert "The linking essay" in client.get("/portfolio/county-data/").content.decode()
 
@@ -116,7 +116,7 @@ def test_a_case_study_now_at_a_renamed_ones_old_slug_is_the_one_the_essay_is_abo
 
     page = body_of(client, linking)
     assert link("/portfolio/county-data-sharing/", "the project") in page
-    assert list(CaseStudy.objects.published().mentioned_in(linking)) == [newcomer]
+    assert list(CaseStudy.objects.published().mentioned_in(linking.pk)) == [newcomer]
     assert list(newcomer.essays_for_readers()) == [linking]
     assert list(study.essays_for_readers()) == []
     assert "The linking essay" not in client.get("/portfolio/county-data/").content.decode()
@@ -136,7 +136,7 @@ def test_an_old_address_an_editor_adds_or_removes_in_the_admin_reaches_links_at_
 
     page = body_of(client, linking)
     assert link("/portfolio/county-data-sharing/", "the project") in page
-    assert list(CaseStudy.objects.published().mentioned_in(linking)) == [study]
+    assert list(CaseStudy.objects.published().mentioned_in(linking.pk)) == [study]
     assert "The linking essay" in client.get(study.get_absolute_url()).content.decode()
 
     address = OldAddress.objects.get(path="/portfolio/before-the-project/")
@@ -144,7 +144,7 @@ def test_an_old_address_an_editor_adds_or_removes_in_the_admin_reaches_links_at_
     assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
 
     assert link("/portfolio/county-data-sharing/", "the project") not in body_of(client, linking)
-    assert list(CaseStudy.objects.published().mentioned_in(linking)) == []
+    assert list(CaseStudy.objects.published().mentioned_in(linking.pk)) == []
 
 
 def test_unpublishing_a_renamed_case_study_makes_the_link_plain_text_and_publishing_restores_it(
@@ -275,7 +275,7 @@ def test_an_import_publishing_an_item_reaches_links_naming_its_alias(client, tmp
 
     study = CaseStudy.objects.get(slug="moved-study")
     assert link("/portfolio/moved-study/", "the study") in body_of(client, linking)
-    assert list(CaseStudy.objects.published().mentioned_in(linking)) == [study]
+    assert list(CaseStudy.objects.published().mentioned_in(linking.pk)) == [study]
     assert "The linking essay" in client.get(study.get_absolute_url()).content.decode()
 
 
@@ -293,7 +293,7 @@ def test_an_alias_dropped_from_its_file_no_longer_carries_links(client, tmp_path
     )
 
     assert "/portfolio/moved-study/" not in body_of(client, linking)
-    assert list(CaseStudy.objects.published().mentioned_in(linking)) == []
+    assert list(CaseStudy.objects.published().mentioned_in(linking.pk)) == []
 
 
 def test_an_old_address_leading_to_another_kind_of_item_is_not_followed():

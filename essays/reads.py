@@ -1,0 +1,182 @@
+"""What an essay's page and /essays/ read on every request, as prepared queries
+(`civicdata.prepared`): built from the same querysets as everything else (the visibility rule,
+the series outline's rule), compiled to SQL once, and turned into essays with `Model.from_db`.
+These two pages are what a first reader after a publish waits for, with no page cache to help.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import models
+from django.utils import timezone
+
+from civicdata.prepared import PreparedQuery
+from portfolio.models import CaseStudy
+
+from .models import NOT_IN_LISTS, Author, Byline, Essay, Series
+from .outline import OutlineEntry, SeriesOutline
+
+
+def _columns(model, leave_out=()):
+    return tuple(f.attname for f in model._meta.concrete_fields if f.name not in leave_out)
+
+
+ESSAY_PAGE_COLUMNS = _columns(Essay, leave_out=("hugo_source",))
+ESSAY_LIST_COLUMNS = _columns(Essay, leave_out=NOT_IN_LISTS)
+SERIES_COLUMNS = _columns(Series, leave_out=("description", "description_html"))
+AUTHOR_COLUMNS = _columns(Author)
+CASE_STUDY_COLUMNS = ("id", "title", "slug", "summary")
+
+
+def published_essays_in_series_order(at=None):
+    """Published essays grouped by series (series by title), each series in its own order."""
+    return (
+        Essay.objects.published(at)
+        .for_index()
+        .defer(*NOT_IN_LISTS)
+        .order_by("series__title", "series", "series_position")
+    )
+
+
+def _essay_with_series(row, db, essay_columns, series_by_id=None):
+    """An essay and its series from one row of `essay_columns` then SERIES_COLUMNS; a list's
+    essays of one series share one Series (in `series_by_id`)."""
+    essay = Essay.from_db(db, essay_columns, row[: len(essay_columns)])
+    series_by_id = {} if series_by_id is None else series_by_id
+    series = series_by_id.get(essay.series_id)
+    if series is None:
+        series_row = row[len(essay_columns) :]
+        series = series_by_id[essay.series_id] = Series.from_db(db, SERIES_COLUMNS, series_row)
+    essay.series = series
+    return essay
+
+
+def _series_columns():
+    return (f"series__{column}" for column in SERIES_COLUMNS)
+
+
+# The essay page
+
+_essay = PreparedQuery(
+    Essay,
+    lambda with_drafts, slug, now: (
+        Essay.objects.visible(with_drafts=with_drafts, at=now)
+        .filter(slug=slug)
+        .values_list(*ESSAY_PAGE_COLUMNS, *_series_columns())
+    ),
+    slug=str,
+    now=datetime.datetime,
+)
+_authors = PreparedQuery(
+    Author,
+    lambda essay_id: (
+        Author.objects.filter(bylines__essay_id=essay_id)
+        .order_by("bylines__position")
+        .values_list(*AUTHOR_COLUMNS)
+    ),
+    essay_id=int,
+)
+_outline = PreparedQuery(
+    Essay,
+    lambda series_id, now: (
+        Essay.objects.filter(series_id=series_id)
+        .in_series_outline(at=now)
+        .order_by("series_position")
+        .values_list("pk", "title", "slug", "series_position", "is_live")
+    ),
+    series_id=int,
+    now=datetime.datetime,
+)
+_case_studies = PreparedQuery(
+    CaseStudy,
+    lambda essay_id, now: (
+        CaseStudy.objects.published(now).mentioned_in(essay_id).values_list(*CASE_STUDY_COLUMNS)
+    ),
+    essay_id=int,
+    now=datetime.datetime,
+)
+
+
+def essay_for_page(slug, *, with_drafts, at) -> Essay | None:
+    """The essay at `slug` with its series and authors, if readers may see it at `at` (or, with
+    drafts, if it is not in the trash)."""
+    rows = _essay.rows(with_drafts, slug=slug, now=at)
+    if not rows:
+        return None
+    essay = _essay_with_series(rows[0], rows.db, ESSAY_PAGE_COLUMNS)
+    authors = _authors.rows(essay_id=essay.pk)
+    essay.authors = [Author.from_db(authors.db, AUTHOR_COLUMNS, row) for row in authors]
+    return essay
+
+
+def series_outline(series_id, *, at) -> SeriesOutline:
+    rows = _outline.rows(series_id=series_id, now=at)
+    return SeriesOutline([OutlineEntry(*row) for row in rows])
+
+
+def case_studies_mentioned_in(essay_id, *, at) -> list[CaseStudy]:
+    """The published case studies an essay is about (`CaseStudyQuerySet.mentioned_in`)."""
+    rows = _case_studies.rows(essay_id=essay_id, now=at)
+    return [CaseStudy.from_db(rows.db, CASE_STUDY_COLUMNS, row) for row in rows]
+
+
+# /essays/
+
+
+def _essay_list_page(offset, limit, now):
+    return published_essays_in_series_order(now)[offset : offset + limit]
+
+
+_essay_count = PreparedQuery(
+    Essay,
+    # A window count, not Count(): an aggregate in values_list() would group by every column.
+    lambda now: (
+        Essay.objects.published(now)
+        .annotate(total=models.Window(models.Count("pk")))
+        .values_list("total")[:1]
+    ),
+    now=datetime.datetime,
+)
+_essay_list = PreparedQuery(
+    Essay,
+    lambda offset, limit, now: _essay_list_page(offset, limit, now).values_list(
+        *ESSAY_LIST_COLUMNS, *_series_columns()
+    ),
+    now=datetime.datetime,
+)
+_essay_list_authors = PreparedQuery(
+    Byline,
+    lambda offset, limit, now: (
+        Byline.objects.filter(essay__in=_essay_list_page(offset, limit, now).values("pk"))
+        .order_by("essay", "position")
+        .values_list("essay_id", *(f"author__{column}" for column in AUTHOR_COLUMNS))
+    ),
+    now=datetime.datetime,
+)
+
+
+class PublishedEssays:
+    """The published essays in series order as Django's Paginator reads them: a count, then
+    the slice of one page, each a prepared query, all at the one moment `at`."""
+
+    model = Essay
+
+    def __init__(self, at=None):
+        self.at = at or timezone.now()
+
+    def count(self) -> int:
+        rows = _essay_count.rows(now=self.at)
+        return rows[0][0] if rows else 0
+
+    def __getitem__(self, page: slice) -> list[Essay]:
+        offset, limit = page.start or 0, page.stop - (page.start or 0)
+        rows, series_by_id = _essay_list.rows(offset, limit, now=self.at), {}
+        essays = [
+            _essay_with_series(row, rows.db, ESSAY_LIST_COLUMNS, series_by_id) for row in rows
+        ]
+        bylines, authors = _essay_list_authors.rows(offset, limit, now=self.at), defaultdict(list)
+        for essay_id, *author in bylines:
+            authors[essay_id].append(Author.from_db(bylines.db, AUTHOR_COLUMNS, author))
+        for essay in essays:
+            essay.authors = authors[essay.pk]
+        return essays
