@@ -5,7 +5,7 @@ Django builds and compiles a queryset anew every time it runs. For the reads of 
 (the visibility rule, a subquery or two) that is 1–2 ms of Python each, while the database
 answers in about 0.2 ms: most of what a reader's first request costs. A `PreparedQuery` keeps
 the ORM as the only author of the SQL (the visibility rule stays in `civicdata.publishing`)
-and compiles each query once per database connection:
+and compiles each query once per process and database:
 
 - `build(*shape, **values)` returns a `values_list()` queryset of `model`, run on the database
   the router picks for `model` (a read replica, if there are any).
@@ -17,8 +17,11 @@ and compiles each query once per database connection:
   its values (a list for `__in`, a None that becomes IS NULL) is refused: such a value is
   part of its shape.
 
-`build` must not read the database: whatever it reads (a content type's id, say) would stay in
-the SQL for the life of the process. Rows come back as tuples, converted the way Django
+`build` must not read the database, nor derive anything from its values (`slug[:1]`, `pk + 1`):
+what it reads stays in the SQL for the life of the process (a content type's id, say), and a
+value it changes is refused or, if it comes out the same for both stand-ins, kept as a
+constant. Values are never None (None is not a moment: `at=None` meaning "now" is the
+caller's to decide) and datetimes are aware. Rows come back as tuples, converted the way Django
 converts them (dates, booleans).
 django-prepared-queries did this once but supports neither Django 5 nor psycopg 3.
 """
@@ -28,15 +31,19 @@ import datetime
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 
-# Two stand-ins for each kind of value, unlikely to be a constant in any query.
-_STAND_INS = {
-    datetime.datetime: (
-        datetime.datetime(1971, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC),
-        datetime.datetime(1972, 3, 4, 5, 6, 7, 890123, tzinfo=datetime.UTC),
-    ),
-    int: (918_273_645, 918_273_646),
-    str: ("\x1fprepared-query-a", "\x1fprepared-query-b"),
-}
+
+def _stand_in(kind, which, index):
+    """Stand-in `which` (0 or 1) for the query's `index`-th value: unlike any constant a query
+    holds, and unlike every other value's stand-ins."""
+    if kind is datetime.datetime:
+        first = datetime.datetime(1971, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+        return first + datetime.timedelta(days=400 * which + index, microseconds=which)
+    if kind is int:
+        return 918_273_645 + 1_000 * which + index
+    return f"\x1fprepared-query-{which}-{index}"
+
+
+_KINDS = (datetime.datetime, int, str)
 
 
 _MATCHES_NOTHING = object()
@@ -70,7 +77,7 @@ class Rows(list):
 
 class PreparedQuery:
     def __init__(self, model, build, **value_types):
-        unknown = {kind for kind in value_types.values() if kind not in _STAND_INS}
+        unknown = {kind for kind in value_types.values() if kind not in _KINDS}
         if unknown:
             raise ImproperlyConfigured(f"A prepared query cannot take values of type {unknown}.")
         self.model = model  # whose reads the database router places, as the ORM would
@@ -81,6 +88,11 @@ class PreparedQuery:
     def rows(self, *shape, **values) -> Rows:
         if values.keys() != self.value_types.keys():
             raise TypeError(f"A prepared query takes exactly {sorted(self.value_types)}.")
+        for name, value in values.items():
+            if not isinstance(value, self.value_types[name]):
+                raise TypeError(f"{name} must be {self.value_types[name].__name__}: {value!r}")
+            if isinstance(value, datetime.datetime) and value.tzinfo is None:
+                raise ValueError(f"{name} must be an aware datetime: {value!r}")
         using = router.db_for_read(self.model)
         connection = connections[using]
         compiled = self._compiled.get((using, shape))
@@ -100,18 +112,30 @@ class PreparedQuery:
 
     def _compile(self, connection, using, shape) -> _Compiled:
         def compile_with(stand_in):
-            values = {name: _STAND_INS[kind][stand_in] for name, kind in self.value_types.items()}
+            values = {
+                name: _stand_in(kind, stand_in, index)
+                for index, (name, kind) in enumerate(self.value_types.items())
+            }
             compiler = self.build(*shape, **values).query.get_compiler(using=using)
             sql, params = compiler.as_sql()
             return compiler, sql, list(params), values
 
-        try:
-            compiler, sql, params, values = compile_with(0)
-            _, other_sql, other_params, _ = compile_with(1)
-        except EmptyResultSet:
-            # The ORM knows without asking the database (an empty slice, `pk__in=[]`).
+        compiled = []
+        for stand_in in (0, 1):
+            try:
+                compiled.append(compile_with(stand_in))
+            except EmptyResultSet:
+                # The ORM knows without asking the database (an empty slice, `pk__in=[]`).
+                compiled.append(None)
+        if compiled == [None, None]:
             self._compiled[using, shape] = _MATCHES_NOTHING
             return _MATCHES_NOTHING
+        if None in compiled:
+            raise ImproperlyConfigured(
+                f"{self.build.__qualname__}: whether it matches anything depends on its values; "
+                "make what decides it part of the shape."
+            )
+        (compiler, sql, params, values), (_, other_sql, other_params, _) = compiled
         if sql != other_sql or len(params) != len(other_params):
             raise ImproperlyConfigured(
                 f"{self.build.__qualname__}: its SQL changes with its values; make what changes "

@@ -34,7 +34,7 @@ def published_essays_in_series_order(at=None):
         Essay.objects.published(at)
         .for_index()
         .defer(*NOT_IN_LISTS)
-        .order_by("series__title", "series", "series_position")
+        .order_by("series__title", "series_id", "series_position")
     )
 
 
