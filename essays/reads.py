@@ -7,6 +7,7 @@ These two pages are what a first reader after a publish waits for, with no page 
 import datetime
 from collections import defaultdict
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.utils import timezone
 
@@ -139,8 +140,11 @@ _essay_count = PreparedQuery(
 )
 _essay_list = PreparedQuery(
     Essay,
-    lambda offset, limit, now: _essay_list_page(offset, limit, now).values_list(
-        *ESSAY_LIST_COLUMNS, *_series_columns()
+    # Each row ends with how many essays there are in all: a page needs no count of its own.
+    lambda offset, limit, now: (
+        _essay_list_page(offset, limit, now)
+        .annotate(total=models.Window(models.Count("pk")))
+        .values_list(*ESSAY_LIST_COLUMNS, *_series_columns(), "total")
     ),
     now=datetime.datetime,
 )
@@ -148,7 +152,7 @@ _essay_list_authors = PreparedQuery(
     Byline,
     lambda offset, limit, now: (
         Byline.objects.filter(essay__in=_essay_list_page(offset, limit, now).values("pk"))
-        .order_by("essay", "position")
+        .order_by("essay_id", "position")
         .values_list("essay_id", *(f"author__{column}" for column in AUTHOR_COLUMNS))
     ),
     now=datetime.datetime,
@@ -156,27 +160,42 @@ _essay_list_authors = PreparedQuery(
 
 
 class PublishedEssays:
-    """The published essays in series order as Django's Paginator reads them: a count, then
-    the slice of one page, each a prepared query, all at the one moment `at`."""
+    """The published essays in series order, at the one moment `at`, as Django's Paginator
+    reads them: `page()` reads a page and the count in one prepared query."""
 
     model = Essay
 
     def __init__(self, at=None):
         self.at = at or timezone.now()
+        self._read = {}  # (offset, limit) -> essays
+
+    def page(self, number, per_page) -> Page:
+        """Page `number` by Django's Paginator rules (EmptyPage past the last page)."""
+        paginator = Paginator(self, per_page)
+        essays, total = self._page(max(number - 1, 0) * per_page, per_page)
+        paginator.count = total  # Known from the page's rows (none: no essays past them).
+        return paginator.page(number)
 
     def count(self) -> int:
         rows = _essay_count.rows(now=self.at)
         return rows[0][0] if rows else 0
 
     def __getitem__(self, page: slice) -> list[Essay]:
-        offset, limit = page.start or 0, page.stop - (page.start or 0)
+        offset = page.start or 0
+        for (read_offset, limit), essays in self._read.items():
+            if read_offset == offset and page.stop - offset <= limit:
+                return essays[: page.stop - offset]
+        return self._page(offset, page.stop - offset)[0]
+
+    def _page(self, offset, limit) -> tuple[list[Essay], int]:
         rows, series_by_id = _essay_list.rows(offset, limit, now=self.at), {}
         essays = [
-            _essay_with_series(row, rows.db, ESSAY_LIST_COLUMNS, series_by_id) for row in rows
+            _essay_with_series(row[:-1], rows.db, ESSAY_LIST_COLUMNS, series_by_id) for row in rows
         ]
         bylines, authors = _essay_list_authors.rows(offset, limit, now=self.at), defaultdict(list)
         for essay_id, *author in bylines:
             authors[essay_id].append(Author.from_db(bylines.db, AUTHOR_COLUMNS, author))
         for essay in essays:
             essay.authors = authors[essay.pk]
-        return essays
+        self._read[offset, limit] = essays
+        return essays, rows[0][-1] if rows else 0

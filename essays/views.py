@@ -59,13 +59,12 @@ class EssayListView(ListView):
     def get_queryset(self):
         return reads.PublishedEssays()
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
+    def paginate_queryset(self, essays, page_size):
         try:
-            page = paginator.page(self.kwargs.get("page", 1))
+            page = essays.page(self.kwargs.get("page", 1), page_size)
         except InvalidPage as error:
             raise Http404(str(error)) from error
-        return paginator, page, page.object_list, page.has_other_pages()
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
 
 class SeriesDetailView(DetailView):

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 
 from civicdata.links import CASE_STUDY
 from civicdata.publishing import Status
@@ -288,6 +288,26 @@ def test_every_page_of_the_essay_list_is_what_the_orm_lists(site, per_page):
                 moment,
                 number,
             )
+
+
+@pytest.mark.parametrize("per_page", [1, 4, 24])
+def test_a_page_read_with_its_count_is_the_page_django_paginates(
+    site, per_page, django_assert_num_queries
+):
+    for moment in MOMENTS:
+        expected = Paginator(published_essays_in_series_order(moment), per_page)
+        for number in expected.page_range:
+            with django_assert_num_queries(2):  # the page with the count, and its bylines
+                page = reads.PublishedEssays(moment).page(number, per_page)
+            assert described(page) == described(expected.page(number)), (moment, number)
+            assert (page.paginator.count, page.paginator.num_pages) == (
+                expected.count,
+                expected.num_pages,
+            )
+            assert page.has_next() == expected.page(number).has_next()
+        for number in (0, expected.num_pages + 1):
+            with pytest.raises(EmptyPage):
+                reads.PublishedEssays(moment).page(number, per_page)
 
 
 def test_the_essay_list_is_in_series_order_and_the_last_page_is_partial(site):
