@@ -128,22 +128,21 @@ def _essay_list_page(offset, limit, now):
     return published_essays_in_series_order(now)[offset : offset + limit]
 
 
-_essay_count = PreparedQuery(
-    Essay,
-    # A window count, not Count(): an aggregate in values_list() would group by every column.
-    lambda now: (
-        Essay.objects.published(now)
-        .annotate(total=models.Window(models.Count("pk")))
-        .values_list("total")[:1]
-    ),
-    now=datetime.datetime,
-)
+def _published_count(now):
+    """How many essays are published, as one value. COUNT() as a plain function: Count() in
+    values_list() would group by every column."""
+    count = models.Func("pk", function="COUNT", output_field=models.IntegerField())
+    return Essay.objects.published(now).order_by().values_list(count)
+
+
+_essay_count = PreparedQuery(Essay, _published_count, now=datetime.datetime)
 _essay_list = PreparedQuery(
     Essay,
-    # Each row ends with how many essays there are in all: a page needs no count of its own.
+    # Each row ends with how many essays there are in all (a subquery the database runs once):
+    # a page needs no count of its own.
     lambda offset, limit, now: (
         _essay_list_page(offset, limit, now)
-        .annotate(total=models.Window(models.Count("pk")))
+        .annotate(total=models.Subquery(_published_count(now)))
         .values_list(*ESSAY_LIST_COLUMNS, *_series_columns(), "total")
     ),
     now=datetime.datetime,
