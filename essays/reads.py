@@ -5,7 +5,6 @@ These two pages are what a first reader after a publish waits for, with no page 
 """
 
 import datetime
-from collections import defaultdict
 
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -14,7 +13,7 @@ from django.utils import timezone
 from civicdata.prepared import PreparedQuery
 from portfolio.models import CaseStudy
 
-from .models import NOT_IN_LISTS, Author, Byline, Essay, Series
+from .models import NOT_IN_LISTS, Author, Essay, Series
 from .outline import OutlineEntry, SeriesOutline
 
 
@@ -29,14 +28,12 @@ AUTHOR_COLUMNS = _columns(Author)
 CASE_STUDY_COLUMNS = ("id", "title", "slug", "summary")
 
 
+# Essays grouped by series (series by title), each series in its own order.
+IN_SERIES_ORDER = ("series__title", "series_id", "series_position")
+
+
 def published_essays_in_series_order(at=None):
-    """Published essays grouped by series (series by title), each series in its own order."""
-    return (
-        Essay.objects.published(at)
-        .for_index()
-        .defer(*NOT_IN_LISTS)
-        .order_by("series__title", "series_id", "series_position")
-    )
+    return Essay.objects.published(at).for_index().defer(*NOT_IN_LISTS).order_by(*IN_SERIES_ORDER)
 
 
 def _essay_with_series(row, db, essay_columns, series_by_id=None):
@@ -138,21 +135,19 @@ def _published_count(now):
 _essay_count = PreparedQuery(Essay, _published_count, now=datetime.datetime)
 _essay_list = PreparedQuery(
     Essay,
-    # Each row ends with how many essays there are in all (a subquery the database runs once):
-    # a page needs no count of its own.
+    # A row for each essay of the page and each of its authors (one, with no author, for an
+    # essay without), in order; each row ends with how many essays there are in all (a subquery
+    # the database runs once): a page is one query.
     lambda offset, limit, now: (
-        _essay_list_page(offset, limit, now)
+        Essay.objects.filter(pk__in=_essay_list_page(offset, limit, now).values("pk"))
         .annotate(total=models.Subquery(_published_count(now)))
-        .values_list(*ESSAY_LIST_COLUMNS, *_series_columns(), "total")
-    ),
-    now=datetime.datetime,
-)
-_essay_list_authors = PreparedQuery(
-    Byline,
-    lambda offset, limit, now: (
-        Byline.objects.filter(essay__in=_essay_list_page(offset, limit, now).values("pk"))
-        .order_by("essay_id", "position")
-        .values_list("essay_id", *(f"author__{column}" for column in AUTHOR_COLUMNS))
+        .order_by(*IN_SERIES_ORDER, "bylines__position")
+        .values_list(
+            *ESSAY_LIST_COLUMNS,
+            *_series_columns(),
+            *(f"bylines__author__{column}" for column in AUTHOR_COLUMNS),
+            "total",
+        )
     ),
     now=datetime.datetime,
 )
@@ -187,14 +182,23 @@ class PublishedEssays:
         return self._page(offset, page.stop - offset)[0]
 
     def _page(self, offset, limit) -> tuple[list[Essay], int]:
-        rows, series_by_id = _essay_list.rows(offset, limit, now=self.at), {}
-        essays = [
-            _essay_with_series(row[:-1], rows.db, ESSAY_LIST_COLUMNS, series_by_id) for row in rows
-        ]
-        bylines, authors = _essay_list_authors.rows(offset, limit, now=self.at), defaultdict(list)
-        for essay_id, *author in bylines:
-            authors[essay_id].append(Author.from_db(bylines.db, AUTHOR_COLUMNS, author))
-        for essay in essays:
-            essay.authors = authors[essay.pk]
-        self._read[offset, limit] = essays
+        rows = _essay_list.rows(offset, limit, now=self.at)
+        essays, series_by_id, authors_by_id = {}, {}, {}
+        author_at = len(ESSAY_LIST_COLUMNS) + len(SERIES_COLUMNS)
+        for row in rows:
+            essay = essays.get(row[0])
+            if essay is None:
+                essay = essays[row[0]] = _essay_with_series(
+                    row[:author_at], rows.db, ESSAY_LIST_COLUMNS, series_by_id
+                )
+                essay.authors = []
+            author_row = row[author_at:-1]
+            if author_row[0] is not None:
+                author = authors_by_id.get(author_row[0])
+                if author is None:
+                    author = authors_by_id[author_row[0]] = Author.from_db(
+                        rows.db, AUTHOR_COLUMNS, author_row
+                    )
+                essay.authors.append(author)
+        essays = self._read[offset, limit] = list(essays.values())
         return essays, rows[0][-1] if rows else 0

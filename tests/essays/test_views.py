@@ -516,7 +516,7 @@ def build_series(render, size):
     ("page", "queries"),
     [
         ("home", 2),  # essays with their series, bylines with their authors
-        ("essay list", 2),  # the same, each row also saying how many there are (pages)
+        ("essay list", 1),  # essays with their series and authors, and how many there are
         ("series", 3),  # the series, its essays, bylines with their authors
         ("essay", 4),  # essay with series and progress, bylines with authors, case studies, outline
     ],
