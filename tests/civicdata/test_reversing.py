@@ -30,3 +30,9 @@ def test_an_address_follows_the_script_prefix_the_site_is_served_under():
     finally:
         clear_script_prefix()
     assert reverse_remembered("essays:essay_detail", kwargs={"slug": "x"}) == "/essays/x/"
+
+
+def test_another_urlconf_gives_its_own_addresses(settings):
+    assert reverse_remembered("essays:essay_list") == "/essays/"
+    settings.ROOT_URLCONF = "tests.civicdata.moved_urls"
+    assert reverse_remembered("essays:essay_list") == "/moved/essays/"
