@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from civicdata.reversing import reverse_remembered
 
 # What django.utils.html.json_script escapes, so no text can close the <script> element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -72,7 +73,9 @@ class Article:
         if series := getattr(item, "series", None):
             article.series_title = series.title
             article.series_url = absolute(series.get_absolute_url())
-            article.series_feed_url = reverse("essays:series_feed", kwargs={"slug": series.slug})
+            article.series_feed_url = reverse_remembered(
+                "essays:series_feed", kwargs={"slug": series.slug}
+            )
         return article
 
     @property

@@ -37,6 +37,7 @@ from django.http.request import split_domain_port
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from civicdata.reversing import reverse_remembered
 from civicdata.sitemaps import SITEMAPS, SeriesSitemap
 
 # A WSGI environ key of the build's requests. Headers reach the environ only as HTTP_*, so no
@@ -54,10 +55,11 @@ def site_search(request):
     """Context processor: where the site header's search form sends readers (`search_url`),
     and whether a static build left search out (`search_left_out`)."""
     if settings.CIVICDATA_LIVE_SITE_URL:
-        return {"search_url": settings.CIVICDATA_LIVE_SITE_URL.rstrip("/") + reverse("search")}
+        search = reverse_remembered("search")
+        return {"search_url": settings.CIVICDATA_LIVE_SITE_URL.rstrip("/") + search}
     if request.META.get(BUILD_FLAG):
         return {"search_url": "", "search_left_out": True}
-    return {"search_url": reverse("search")}
+    return {"search_url": reverse_remembered("search")}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ def _columns(model, leave_out=()):
 
 
 ESSAY_PAGE_COLUMNS = _columns(Essay, leave_out=("hugo_source",))
-ESSAY_LIST_COLUMNS = _columns(Essay, leave_out=NOT_IN_LISTS)
+# What /essays/ shows of each essay (a card: essays/essay_list.html).
+ESSAY_LIST_COLUMNS = ("id", "title", "slug", "series_id", "series_position", "date", "summary")
 SERIES_COLUMNS = _columns(Series, leave_out=("description", "description_html"))
 AUTHOR_COLUMNS = _columns(Author)
 CASE_STUDY_COLUMNS = ("id", "title", "slug", "summary")
