@@ -48,6 +48,9 @@ _KINDS = (datetime.datetime, int, str)
 
 _MATCHES_NOTHING = object()
 
+# Compiled shapes kept per query: a bound on memory, whatever shapes requests ask for.
+MAX_SHAPES = 256
+
 
 def _adapter(kind, connection):
     """How the ORM hands a value of `kind` to the database driver."""
@@ -155,5 +158,7 @@ class PreparedQuery:
                     f"{self.build.__qualname__}: parameter {position} is not one of its values."
                 )
             slots.append((position, names[0]))
+        if len(self._compiled) >= MAX_SHAPES:  # forget the oldest
+            del self._compiled[next(iter(self._compiled))]
         compiled = self._compiled[using, shape] = _Compiled(compiler, sql, params, slots)
         return compiled

@@ -15,7 +15,8 @@ from civicdata.metadata import Article
 class DraftPreviewMixin:
     """A detail view of a publishable item that readers see only once it is published.
 
-    Users who may change the item also see its draft (`visible_to`), under a banner and with
+    Users who may change the item also see its draft (`visible_to`; the essay page reads its
+    essay with `essays.reads.essay_for_page`, by the same rule), under a banner and with
     never-cache headers, so no browser or proxy keeps a preview to show to someone else later.
     """
 

@@ -183,6 +183,10 @@ class Essay(Publishable):
         """Its authors in byline order (public pages read them with the essay: essays.reads)."""
         return [byline.author for byline in self.bylines.all()]
 
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("authors", None)
+        super().refresh_from_db(*args, **kwargs)
+
 
 class TrashedEssay(Essay):
     """Essays in the trash, for their own admin page."""

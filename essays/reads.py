@@ -17,16 +17,23 @@ from .models import NOT_IN_LISTS, Author, Essay, Series
 from .outline import OutlineEntry, SeriesOutline
 
 
-def _columns(model, leave_out=()):
-    return tuple(f.attname for f in model._meta.concrete_fields if f.name not in leave_out)
+def _columns(model, *, leave_out=(), only=None):
+    """Column names in the model's field order, which `Model.from_db` expects."""
+    return tuple(
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.name not in leave_out and (only is None or f.attname in only)
+    )
 
 
 ESSAY_PAGE_COLUMNS = _columns(Essay, leave_out=("hugo_source",))
 # What /essays/ shows of each essay (a card: essays/essay_list.html).
-ESSAY_LIST_COLUMNS = ("id", "title", "slug", "series_id", "series_position", "date", "summary")
+ESSAY_LIST_COLUMNS = _columns(
+    Essay, only={"id", "title", "slug", "series_id", "series_position", "date", "summary"}
+)
 SERIES_COLUMNS = _columns(Series, leave_out=("description", "description_html"))
 AUTHOR_COLUMNS = _columns(Author)
-CASE_STUDY_COLUMNS = ("id", "title", "slug", "summary")
+CASE_STUDY_COLUMNS = _columns(CaseStudy, only={"id", "title", "slug", "summary"})
 
 
 # Essays grouped by series (series by title), each series in its own order.
@@ -165,10 +172,13 @@ class PublishedEssays:
         self._read = {}  # (offset, limit) -> essays
 
     def page(self, number, per_page) -> Page:
-        """Page `number` by Django's Paginator rules (EmptyPage past the last page)."""
+        """Page `number` by Django's Paginator rules (EmptyPage past the last page). The first
+        page is one query; a later one is read (and its SQL compiled) only if it exists."""
         paginator = Paginator(self, per_page)
-        essays, total = self._page(max(number - 1, 0) * per_page, per_page)
-        paginator.count = total  # Known from the page's rows (none: no essays past them).
+        if number != 1:
+            paginator.validate_number(number)  # counts
+        essays, total = self._page((number - 1) * per_page, per_page)
+        paginator.count = total  # as the page's rows say (none: no essays past them)
         return paginator.page(number)
 
     def count(self) -> int:

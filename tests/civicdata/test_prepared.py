@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from civicdata import prepared
 from civicdata.prepared import PreparedQuery
 from civicdata.publishing import Status
 from essays.models import Essay
@@ -232,3 +233,18 @@ def test_wrong_values_are_a_type_error_before_any_query(values, django_assert_nu
     )
     with django_assert_num_queries(0), pytest.raises(TypeError, match="takes exactly"):
         query.rows(**values)
+
+
+def test_shapes_past_the_bound_are_forgotten_and_compiled_again(essays, monkeypatch):
+    monkeypatch.setattr(prepared, "MAX_SHAPES", 2)
+    query = PreparedQuery(
+        Essay,
+        lambda offset, now: (
+            Essay.objects.published(now).order_by("pk").values_list("title")[offset : offset + 1]
+        ),
+        now=datetime.datetime,
+    )
+    expected = [list(live_essays(NOW).values_list("title"))[n : n + 1] for n in range(3)]
+    for _ in range(2):
+        assert [query.rows(offset, now=NOW) for offset in range(3)] == expected
+    assert len(query._compiled) == 2

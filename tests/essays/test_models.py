@@ -352,6 +352,15 @@ def test_authors_are_listed_in_byline_order():
     assert [author.name for author in essay.authors] == ["First", "Second"]
 
 
+def test_an_essay_read_again_names_an_author_added_since():
+    essay = EssayFactory()
+    BylineFactory(essay=essay, author=AuthorFactory(name="First"), position=1)
+    assert [author.name for author in essay.authors] == ["First"]
+    BylineFactory(essay=essay, author=AuthorFactory(name="Newcomer"), position=2)
+    essay.refresh_from_db()
+    assert [author.name for author in essay.authors] == ["First", "Newcomer"]
+
+
 def test_drafting_status_placeholder_marks_a_placeholder():
     assert SectionFactory.build(drafting_status=DraftingStatus.PLACEHOLDER).is_placeholder
     assert not SectionFactory.build(drafting_status=DraftingStatus.IN_PROGRESS).is_placeholder

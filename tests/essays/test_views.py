@@ -534,3 +534,8 @@ def test_page_costs_the_same_queries_however_much_is_published(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("number", ["0", "2", "99999999999999999999"])
+def test_a_page_of_essays_past_the_last_is_not_found(client, site, number):
+    assert client.get(f"/essays/page/{number}/").status_code == 404
