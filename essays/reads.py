@@ -163,7 +163,8 @@ _essay_list = PreparedQuery(
 
 class PublishedEssays:
     """The published essays in series order, at the one moment `at`, as Django's Paginator
-    reads them: `page()` reads a page and the count in one prepared query."""
+    reads them: `page()` reads a page with the count (a later page is counted first), `count()`
+    and slices for any other use."""
 
     model = Essay
 
