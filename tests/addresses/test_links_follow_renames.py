@@ -258,20 +258,18 @@ Text.
 """
 
 
-def test_an_import_publishing_an_item_reaches_links_naming_its_alias(client, tmp_path, render):
+def import_moved_study(tmp_path, *, draft, aliases):
     import_file(
-        tmp_path,
-        "portfolio/moved-study.md",
-        STUDY_WITH_ALIAS.format(draft="true", aliases="/portfolio/old-study/"),
+        tmp_path, "portfolio/moved-study.md", STUDY_WITH_ALIAS.format(draft=draft, aliases=aliases)
     )
+
+
+def test_an_import_publishing_an_item_reaches_links_naming_its_alias(client, tmp_path, render):
+    import_moved_study(tmp_path, draft="true", aliases="/portfolio/old-study/")
     linking = essay_saying(render, "See [the study](/portfolio/old-study/).")
     assert "/portfolio/moved-study/" not in body_of(client, linking)
 
-    import_file(
-        tmp_path,
-        "portfolio/moved-study.md",
-        STUDY_WITH_ALIAS.format(draft="false", aliases="/portfolio/old-study/"),
-    )
+    import_moved_study(tmp_path, draft="false", aliases="/portfolio/old-study/")
 
     study = CaseStudy.objects.get(slug="moved-study")
     assert link("/portfolio/moved-study/", "the study") in body_of(client, linking)
@@ -280,17 +278,11 @@ def test_an_import_publishing_an_item_reaches_links_naming_its_alias(client, tmp
 
 
 def test_an_alias_dropped_from_its_file_no_longer_carries_links(client, tmp_path, render):
-    import_file(
-        tmp_path,
-        "portfolio/moved-study.md",
-        STUDY_WITH_ALIAS.format(draft="false", aliases="/portfolio/old-study/"),
-    )
+    import_moved_study(tmp_path, draft="false", aliases="/portfolio/old-study/")
     linking = essay_saying(render, "See [the study](/portfolio/old-study/).")
     assert link("/portfolio/moved-study/", "the study") in body_of(client, linking)
 
-    import_file(
-        tmp_path, "portfolio/moved-study.md", STUDY_WITH_ALIAS.format(draft="false", aliases="")
-    )
+    import_moved_study(tmp_path, draft="false", aliases="")
 
     assert "/portfolio/moved-study/" not in body_of(client, linking)
     assert list(CaseStudy.objects.published().mentioned_in(linking.pk)) == []
